@@ -1,0 +1,1 @@
+"""SIGAP indexer package."""

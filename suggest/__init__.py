@@ -1,0 +1,1 @@
+"""SIGAP suggest package."""

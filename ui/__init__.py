@@ -1,0 +1,1 @@
+"""SIGAP ui package."""

@@ -1,0 +1,309 @@
+"""Build every artifact of one published KB version.
+
+Per article: one vector per title, per question variant and per answer
+passage; one BM25 document; the vocabulary and stem map; the request
+classifiers; a manifest. See :mod:`indexer.artifacts` for the atomic publish.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import platform
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import bm25s
+import faiss
+import joblib
+import numpy as np
+
+from indexer.artifacts import MANIFEST, IndexLocation, commit_build, staging_dir, write_json
+from indexer.classify import ClassifierConfig, RequestClassifiers, TextClassifier
+from indexer.encoders import EmbeddingCache, Encoder
+from indexer.text import TextConfig, TextPipeline, build_vocabulary
+from kb.schema import Article
+from kb.training import TrainingExample
+
+FORMAT_VERSION = 1
+UNIT_KINDS = ("title", "question", "passage")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    """How an index is built. Saved as ``config.json`` beside every index."""
+
+    max_passage_words: int = field(default=60, metadata={"help": "answer chunk size in words"})
+    use_question_vectors: bool = field(default=True, metadata={"help": "embed question variants"})
+    exact_search_max_vectors: int = field(
+        default=100_000,
+        metadata={"help": "flat inner-product index up to this many vectors, HNSW above"},
+    )
+    hnsw_m: int = field(default=32, metadata={"help": "HNSW graph degree"})
+    hnsw_ef_construction: int = field(default=80, metadata={"help": "HNSW build beam"})
+    hnsw_ef_search: int = field(default=128, metadata={"help": "HNSW query beam"})
+    bm25_k1: float = field(default=1.2, metadata={"help": "BM25 term saturation"})
+    bm25_b: float = field(default=0.75, metadata={"help": "BM25 length normalisation"})
+    text: TextConfig = field(default_factory=TextConfig)
+    classifier: ClassifierConfig = field(default_factory=ClassifierConfig)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One embedded piece of an article."""
+
+    article: int
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """Where the build went and what it cost."""
+
+    location: IndexLocation
+    manifest: dict
+
+
+def split_passages(answer: str, max_words: int) -> list[str]:
+    """Answer chunks of at most ``max_words`` words, cut at sentence or line ends."""
+    pieces = [p.strip() for p in _SENTENCE_END.split(answer) if p.strip()]
+    chunks: list[str] = []
+    current: list[str] = []
+    for piece in pieces:
+        words = piece.split()
+        if current and len(current) + len(words) > max_words:
+            chunks.append(" ".join(current))
+            current = []
+        current.extend(words)
+        while len(current) > max_words:
+            chunks.append(" ".join(current[:max_words]))
+            current = current[max_words:]
+    if current:
+        chunks.append(" ".join(current))
+    return chunks
+
+
+def article_units(articles: Sequence[Article], config: BuildConfig) -> list[Unit]:
+    units: list[Unit] = []
+    for i, art in enumerate(articles):
+        units.append(Unit(i, "title", art.title))
+        if config.use_question_vectors:
+            units.extend(Unit(i, "question", q) for q in art.questions)
+        units.extend(
+            Unit(i, "passage", p) for p in split_passages(art.answer, config.max_passage_words)
+        )
+    return units
+
+
+def bm25_document(article: Article) -> str:
+    return " ".join([article.title, *article.questions, *article.keywords, article.answer])
+
+
+def embed_units(units: Sequence[Unit], pipe: TextPipeline, cache: EmbeddingCache) -> np.ndarray:
+    """Titles and questions are embedded as queries (symmetric with what agents
+    type, as e5 recommends); answer passages as passages."""
+    texts = [" ".join(pipe.words(u.text)) for u in units]
+    vectors = np.zeros((len(units), cache.encoder.dim), dtype=np.float32)
+    for kind, is_query in (("query", True), ("passage", False)):
+        idx = [i for i, u in enumerate(units) if (u.kind != "passage") == is_query]
+        if idx:
+            vectors[idx] = cache.encode([texts[i] for i in idx], kind=kind)
+    return vectors
+
+
+def make_faiss_index(vectors: np.ndarray, config: BuildConfig) -> faiss.Index:
+    """Exact inner product while a flat scan is cheap, HNSW beyond.
+
+    Rule: a flat scan costs n x d multiply-adds per query (100k x 384 is about
+    40M, roughly 10-15 ms on 2 cores), which would double the query budget;
+    HNSW answers in about a millisecond at recall > 0.98 (measured by
+    ``sigap eval bench``), so it pays from there.
+    """
+    n, dim = vectors.shape
+    if n <= config.exact_search_max_vectors:
+        index = faiss.IndexFlatIP(dim)
+    else:
+        index = faiss.IndexHNSWFlat(dim, config.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = config.hnsw_ef_construction
+        index.hnsw.efSearch = config.hnsw_ef_search
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def train_classifiers(
+    articles: Sequence[Article],
+    units: Sequence[Unit],
+    unit_vectors: np.ndarray,
+    examples: Sequence[TrainingExample],
+    example_vectors: np.ndarray,
+    pipe: TextPipeline,
+    config: ClassifierConfig,
+) -> RequestClassifiers:
+    """Category learns from article titles/questions and examples; jenis and
+    the two flags learn from the hand-written examples (article questions
+    count as normative, not-to-validate requests for the flags)."""
+    art_idx = [i for i, u in enumerate(units) if u.kind in ("title", "question")]
+    art_texts = [" ".join(pipe.words(units[i].text)) for i in art_idx]
+    art_vecs = unit_vectors[art_idx]
+    art_cats = [articles[units[i].article].category for i in art_idx]
+    ex_texts = [" ".join(pipe.words(e.text)) for e in examples]
+
+    cat_texts, cat_vecs = art_texts + ex_texts, np.vstack([art_vecs, example_vectors])
+    cat_labels = art_cats + [e.category for e in examples]
+    category = TextClassifier(config).fit(cat_texts, cat_vecs, cat_labels)
+    jenis = TextClassifier(config).fit(ex_texts, example_vectors, [e.jenis for e in examples])
+    flag_models = {}
+    for flag in ("interpretasi", "validasi"):
+        labels = ["no"] * len(art_texts) + ["yes" if flag in e.flags else "no" for e in examples]
+        flag_models[flag] = TextClassifier(config).fit(cat_texts, cat_vecs, labels)
+    counts = {
+        "category": _count(cat_labels),
+        "jenis": _count([e.jenis for e in examples]),
+        "interpretasi": {"yes": sum("interpretasi" in e.flags for e in examples)},
+        "validasi": {"yes": sum("validasi" in e.flags for e in examples)},
+    }
+    return RequestClassifiers(
+        category=category,
+        jenis=jenis,
+        interpretasi=flag_models["interpretasi"],
+        validasi=flag_models["validasi"],
+        training_counts=counts,
+    )
+
+
+def _count(labels: Sequence[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for label in labels:
+        out[label] = out.get(label, 0) + 1
+    return dict(sorted(out.items()))
+
+
+def article_display_record(article: Article) -> dict:
+    return {
+        "id": article.id,
+        "desk": article.desk,
+        "category": article.category,
+        "title": article.title,
+        "questions": list(article.questions),
+        "answer": article.answer,
+        "legal_basis": list(article.legal_basis),
+        "requires_validation": article.requires_validation,
+        "escalate_if": article.escalate_if,
+        "keywords": list(article.keywords),
+    }
+
+
+def build_index(
+    articles: Sequence[Article],
+    *,
+    kb_version: str,
+    index_root: Path | str,
+    encoder: Encoder,
+    cache_path: Path | str,
+    examples: Sequence[TrainingExample],
+    config: BuildConfig | None = None,
+    calibration: dict | None = None,
+) -> BuildResult:
+    """Build and atomically publish the index of one KB version.
+
+    Args:
+        articles: the published articles of that version.
+        kb_version: the store's identifier of what is published.
+        index_root: folder holding builds and the CURRENT pointer.
+        encoder: the sentence encoder (its name goes in the manifest).
+        cache_path: the embedding cache file.
+        examples: classifier training examples.
+        config: build options; defaults if omitted.
+        calibration: fusion and calibration parameters to serve with.
+
+    Raises:
+        ValueError: no articles, or duplicate article ids.
+    """
+    config = config or BuildConfig()
+    if not articles:
+        raise ValueError("no published articles to index: run 'sigap kb import' first")
+    ids = [a.id for a in articles]
+    if len(set(ids)) != len(ids):
+        raise ValueError("duplicate article ids in the build input")
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    articles = sorted(articles, key=lambda a: a.id)
+    pipe = TextPipeline(config.text)
+
+    t = time.perf_counter()
+    units = article_units(articles, config)
+    cache = EmbeddingCache(cache_path, encoder)
+    try:
+        vectors = embed_units(units, pipe, cache)
+        example_vectors = cache.encode(
+            [" ".join(pipe.words(e.text)) for e in examples], kind="query"
+        )
+        cache_stats = {"hits": cache.hits, "misses": cache.misses}
+    finally:
+        cache.close()
+    timings["embed_s"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    faiss_index = make_faiss_index(vectors, config)
+    timings["faiss_s"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    docs = [bm25_document(a) for a in articles]
+    doc_tokens = [pipe.prepare_document(d) for d in docs]
+    bm25 = bm25s.BM25(k1=config.bm25_k1, b=config.bm25_b)
+    bm25.index(doc_tokens, show_progress=False)
+    vocabulary = build_vocabulary(docs, pipe)
+    timings["bm25_s"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    classifiers = train_classifiers(
+        articles, units, vectors, examples, example_vectors, pipe, config.classifier
+    )
+    timings["classifiers_s"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    staging = staging_dir(index_root, kb_version)
+    np.save(staging / "vectors.npy", vectors)
+    faiss.write_index(faiss_index, str(staging / "faiss.index"))
+    bm25.save(str(staging / "bm25"))
+    joblib.dump(classifiers, staging / "classifiers.joblib")
+    with open(staging / "articles.jsonl", "w", encoding="utf-8") as fh:
+        for art in articles:
+            fh.write(json.dumps(article_display_record(art), ensure_ascii=False) + "\n")
+    write_json(staging / "units.json", [[u.article, u.kind, u.text] for u in units])
+    write_json(staging / "vocabulary.json", vocabulary)
+    write_json(staging / "stem_map.json", pipe.stem_map)
+    write_json(staging / "config.json", config.to_dict())
+    write_json(staging / "calibration.json", calibration or {})
+    timings["write_s"] = time.perf_counter() - t
+    timings["total_s"] = time.perf_counter() - t0
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "kb_version": kb_version,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "encoder": {"name": encoder.name, "dim": encoder.dim},
+        "faiss": type(faiss_index).__name__,
+        "counts": {
+            "articles": len(articles),
+            "vectors": int(vectors.shape[0]),
+            "by_kind": _count([u.kind for u in units]),
+            "by_category": _count([a.category for a in articles]),
+            "vocabulary": len(vocabulary),
+            "training_examples": len(examples),
+            "classifier_training": classifiers.training_counts,
+        },
+        "embedding_cache": cache_stats,
+        "timings": {k: round(v, 3) for k, v in timings.items()},
+        "machine": {"python": platform.python_version(), "platform": platform.platform()},
+    }
+    write_json(staging / MANIFEST, manifest)
+    location = commit_build(staging, index_root, kb_version)
+    return BuildResult(location=location, manifest=manifest)

@@ -1,0 +1,275 @@
+"""Indonesian text preparation shared by indexing and querying.
+
+The same pipeline prepares articles at build time and queries at run time, so
+"60jt", "60 jt" and "60 juta" meet in the middle. Steps:
+
+1. :func:`normalize` - Unicode, case, number forms, punctuation (idempotent);
+2. :func:`tokenize`;
+3. :meth:`TextPipeline.expand` - domain abbreviations first, then slang;
+4. :meth:`TextPipeline.correct` - query typos against the KB vocabulary;
+5. :meth:`TextPipeline.stem` - Sastrawi through a cached map with overrides.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from indexer.lexicon import (
+    DOMAIN_ABBREVIATIONS,
+    INTENT_WORDS,
+    PROTECTED_TERMS,
+    SLANG,
+    STEM_OVERRIDES,
+    STOPWORDS,
+)
+
+_E_PREFIX = re.compile(r"\be-([a-z]+)")
+_THOUSANDS = re.compile(r"(?<=[0-9])\.(?=[0-9]{3}(?![0-9]))")
+_LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
+_ALNUM = re.compile(r"[a-z0-9]*(?:[a-z][0-9]|[0-9][a-z])[a-z0-9]*")
+# Terms such as sp2dk and kp2kp stay whole; "pph21" and "60jt" are split.
+_ALNUM_TERMS = frozenset(t for t in PROTECTED_TERMS if _ALNUM.fullmatch(t))
+_RP = re.compile(r"\brp\s*")
+_UNITS = (
+    (re.compile(r"([0-9](?:,[0-9]+)?)\s*(?:jt|jta|juta)\b"), r"\1 juta"),
+    (re.compile(r"([0-9](?:,[0-9]+)?)\s*(?:rb|ribu|k)\b"), r"\1 ribu"),
+    (re.compile(r"([0-9](?:,[0-9]+)?)\s*(?:m|milyar|miliar)\b"), r"\1 miliar"),
+)
+# Anything that is not a letter, a digit, a space or a decimal comma.
+_PUNCT = re.compile(r"(?:(?<![0-9]),|,(?![0-9])|[^a-z0-9\s,])+")
+_TOKEN = re.compile(r"[0-9]+(?:,[0-9]+)?(?![a-z])|[a-z0-9]+")
+_NUMERIC = re.compile(r"^[0-9]+(?:,[0-9]+)?$")
+
+
+def _split_letters_digits(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return word if word in _ALNUM_TERMS else _LETTER_DIGIT.sub(" ", word)
+
+
+def normalize(text: str) -> str:
+    """Canonical lower-case form of a query or article text.
+
+    Idempotent: ``normalize(normalize(t)) == normalize(t)``.
+
+    >>> normalize("Omzet  4,8 M, bayar Rp500.000?")
+    'omzet 4,8 miliar bayar rp 500000'
+    """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = _E_PREFIX.sub(r"e\1", text)
+    text = _THOUSANDS.sub("", text).replace("%", " persen ")
+    # Punctuation goes before units, so that "0\x08k" and "0 k" end up alike.
+    text = _PUNCT.sub(" ", text)
+    text = _ALNUM.sub(_split_letters_digits, text)
+    text = _RP.sub("rp ", text)
+    for pattern, repl in _UNITS:
+        text = pattern.sub(repl, text)
+    return " ".join(_TOKEN.findall(text))
+
+
+def tokenize(text: str) -> list[str]:
+    """Tokens of an already normalised text (words and numbers)."""
+    return _TOKEN.findall(text)
+
+
+def is_number(token: str) -> bool:
+    return bool(_NUMERIC.match(token))
+
+
+def _sastrawi_stemmer():
+    # Imported lazily: building the stemmer reads its dictionary (~0.3 s).
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return StemmerFactory().create_stemmer()
+
+
+def _sastrawi_dictionary() -> frozenset[str]:
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return frozenset(StemmerFactory().get_words())
+
+
+@dataclass(frozen=True)
+class TextConfig:
+    """Switches for each preparation step (used by ablations)."""
+
+    expand_abbreviations: bool = field(default=True, metadata={"help": "abbreviation tables"})
+    correct_typos: bool = field(default=True, metadata={"help": "fix query typos vs KB vocab"})
+    stem: bool = field(default=True, metadata={"help": "Sastrawi stemming for BM25"})
+    typo_min_length: int = field(default=4, metadata={"help": "shorter tokens are never fixed"})
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    """A query after every preparation step, with what was changed."""
+
+    raw: str
+    normalized: str
+    tokens: tuple[str, ...]
+    dense_text: str
+    bm25_tokens: tuple[str, ...]
+    corrections: Mapping[str, str]
+
+
+class TextPipeline:
+    """The preparation steps bound to one KB vocabulary and stem cache.
+
+    Args:
+        config: which steps run.
+        vocabulary: token -> frequency of the KB text (after expansion); typo
+            correction only maps unknown query tokens onto these.
+        stem_map: a precomputed word -> stem map (saved with the index), so
+            the hot path rarely calls Sastrawi.
+    """
+
+    def __init__(
+        self,
+        config: TextConfig | None = None,
+        *,
+        vocabulary: Mapping[str, int] | None = None,
+        stem_map: Mapping[str, str] | None = None,
+    ) -> None:
+        self.config = config or TextConfig()
+        self.vocabulary: dict[str, int] = dict(vocabulary or {})
+        self._vocab_list = sorted(self.vocabulary)
+        self._stem_cache: dict[str, str] = dict(stem_map or {})
+        self._correction_cache: dict[str, str] = {}
+        self._stopwords = STOPWORDS - INTENT_WORDS
+
+    # -- steps -----------------------------------------------------------------
+    def expand(self, tokens: Iterable[str]) -> list[str]:
+        """Domain abbreviations win over slang; protected terms pass untouched."""
+        if not self.config.expand_abbreviations:
+            return list(tokens)
+        out: list[str] = []
+        for tok in tokens:
+            if tok in DOMAIN_ABBREVIATIONS:
+                out.extend(DOMAIN_ABBREVIATIONS[tok].split())
+            elif tok in PROTECTED_TERMS:
+                out.append(tok)
+            elif tok in SLANG:
+                out.extend(SLANG[tok].split())
+            else:
+                out.append(tok)
+        return out
+
+    @cached_property
+    def _known_words(self) -> frozenset[str]:
+        expansions = {w for v in SLANG.values() for w in v.split()}
+        expansions |= {w for v in DOMAIN_ABBREVIATIONS.values() for w in v.split()}
+        return frozenset(expansions | STOPWORDS | INTENT_WORDS | PROTECTED_TERMS)
+
+    @cached_property
+    def _dictionary(self) -> frozenset[str]:
+        return _sastrawi_dictionary()
+
+    def _is_known(self, token: str) -> bool:
+        if token in self.vocabulary or token in self._known_words:
+            return True
+        return token in self._dictionary or self.stem(token) in self.vocabulary
+
+    def correct_token(self, token: str) -> str:
+        """The KB-vocabulary word a misspelt token stands for, or the token."""
+        if (
+            not self.config.correct_typos
+            or not self._vocab_list
+            or len(token) < self.config.typo_min_length
+            or token in PROTECTED_TERMS
+            or is_number(token)
+        ):
+            return token
+        cached = self._correction_cache.get(token)
+        if cached is not None:
+            return cached
+        fixed = token
+        if not self._is_known(token):
+            max_edits = 1 if len(token) <= 5 else 2
+            matches = process.extract(
+                token,
+                self._vocab_list,
+                scorer=Levenshtein.distance,
+                score_cutoff=max_edits,
+                limit=5,
+            )
+            if matches:
+                # Fewest edits first, then the more frequent KB word.
+                fixed = min(matches, key=lambda m: (m[1], -self.vocabulary[m[0]]))[0]
+        if len(self._correction_cache) < 100_000:
+            self._correction_cache[token] = fixed
+        return fixed
+
+    def correct(self, tokens: Iterable[str]) -> list[str]:
+        return [self.correct_token(t) for t in tokens]
+
+    def stem(self, token: str) -> str:
+        """Stem through the cache; overrides and protected terms win over Sastrawi."""
+        cached = self._stem_cache.get(token)
+        if cached is not None:
+            return cached
+        if token in STEM_OVERRIDES:
+            stem = STEM_OVERRIDES[token]
+        elif token in PROTECTED_TERMS or is_number(token) or len(token) <= 3:
+            stem = token
+        elif token.endswith("nya") and token[:-3] in PROTECTED_TERMS:
+            stem = token[:-3]
+        else:
+            stem = self._stemmer.stem(token) or token
+        if len(self._stem_cache) < 200_000:
+            self._stem_cache[token] = stem
+        return stem
+
+    @cached_property
+    def _stemmer(self):
+        return _sastrawi_stemmer()
+
+    @property
+    def stem_map(self) -> dict[str, str]:
+        """A copy of the stem cache, to save beside the index."""
+        return dict(self._stem_cache)
+
+    # -- whole texts -------------------------------------------------------------
+    def words(self, text: str) -> list[str]:
+        """Normalised, expanded tokens (no correction): the vocabulary's view."""
+        return self.expand(tokenize(normalize(text)))
+
+    def bm25_tokens(self, tokens: Iterable[str]) -> list[str]:
+        """Stemmed content tokens for BM25; intent words are kept."""
+        kept = [t for t in tokens if t not in self._stopwords]
+        if not self.config.stem:
+            return kept
+        return [self.stem(t) for t in kept]
+
+    def prepare_document(self, text: str) -> list[str]:
+        return self.bm25_tokens(self.words(text))
+
+    def prepare_query(self, text: str) -> PreparedQuery:
+        normalized = normalize(text)
+        expanded = self.expand(tokenize(normalized))
+        corrected = self.correct(expanded)
+        corrections = {a: b for a, b in zip(expanded, corrected, strict=True) if a != b}
+        return PreparedQuery(
+            raw=text,
+            normalized=normalized,
+            tokens=tuple(corrected),
+            dense_text=" ".join(corrected),
+            bm25_tokens=tuple(self.bm25_tokens(corrected)),
+            corrections=corrections,
+        )
+
+
+def build_vocabulary(texts: Iterable[str], pipeline: TextPipeline | None = None) -> dict[str, int]:
+    """Token frequencies of KB texts after normalisation and expansion."""
+    pipe = pipeline or TextPipeline()
+    vocab: dict[str, int] = {}
+    for text in texts:
+        for tok in pipe.words(text):
+            if not is_number(tok):
+                vocab[tok] = vocab.get(tok, 0) + 1
+    return vocab

@@ -1,0 +1,211 @@
+"""Readable cue rules for the escalation flags.
+
+The trained classifiers decide most cases; these rules name the cue a team
+leader can see in the reason, and catch identities (plate, NPWP, NIK) that
+always mean the caller's own records must be checked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Region letters of Indonesian number plates (TNKB).
+PLATE_REGIONS = frozenset(
+    [
+        "a",
+        "b",
+        "d",
+        "e",
+        "f",
+        "g",
+        "h",
+        "k",
+        "l",
+        "m",
+        "n",
+        "p",
+        "r",
+        "s",
+        "t",
+        "w",
+        "z",
+        "aa",
+        "ab",
+        "ad",
+        "ae",
+        "ag",
+        "ba",
+        "bb",
+        "bd",
+        "be",
+        "bg",
+        "bh",
+        "bk",
+        "bl",
+        "bm",
+        "bn",
+        "bp",
+        "da",
+        "db",
+        "dd",
+        "de",
+        "dg",
+        "dh",
+        "dk",
+        "dl",
+        "dm",
+        "dn",
+        "dr",
+        "ds",
+        "dt",
+        "ea",
+        "eb",
+        "ed",
+        "kb",
+        "kh",
+        "kt",
+        "ku",
+        "pa",
+        "pb",
+    ]
+)
+# Suffixes that are everyday abbreviations, not plate letters ("b 2 thn").
+_NOT_PLATE_SUFFIX = frozenset(
+    ["thn", "th", "bln", "hr", "jt", "rb", "kali", "x", "km", "cc", "kg", "org"]
+)
+_PLATE = re.compile(r"\b([a-z]{1,2})\s?(\d{1,4})\s?([a-z]{1,3})\b")
+_NPWP15 = re.compile(r"(?<!\d)\d{2}\.?\d{3}\.?\d{3}\.?\d[-.]?\d{3}\.?\d{3}(?!\d)")
+_DIGITS16 = re.compile(r"(?<!\d)\d{16}(?!\d)")
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A matched cue: the flag, the words that matched, and a reason."""
+
+    flag: str
+    reason: str
+    strength: float
+
+
+def find_plate(text: str) -> str | None:
+    """The first plausible licence plate in raw text, normalised ("D 1234 ABC")."""
+    for m in _PLATE.finditer(text.lower()):
+        region, number, suffix = m.groups()
+        if region in PLATE_REGIONS and suffix not in _NOT_PLATE_SUFFIX:
+            return f"{region} {number} {suffix}".upper()
+    return None
+
+
+def find_tax_id(text: str) -> str | None:
+    """'NIK/NPWP 16 digit' or 'NPWP 15 digit' when the raw text contains one."""
+    compact = text.replace(" ", "")
+    if _DIGITS16.search(compact):
+        return "NIK/NPWP 16 digit"
+    if _NPWP15.search(compact):
+        return "NPWP 15 digit"
+    return None
+
+
+# (pattern over the prepared text, reason). Prepared text is lower case with
+# abbreviations expanded ("udh bayar tp" -> "sudah bayar tapi").
+_VALIDASI_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r)
+    for p, r in (
+        (
+            r"\bsudah (bayar|setor|lapor|transfer|daftar|ajukan|kirim)\w*\b.*\b(tapi|belum|kok|"
+            r"tidak)\b",
+            "sudah melakukan sesuatu tetapi belum tercatat",
+        ),
+        (
+            r"\bstatus\b.*\b(saya|npwp|permohonan|pengajuan|restitusi|keberatan|berkas|efin|"
+            r"pembayaran|pkp|akun)\b",
+            "menanyakan status data miliknya",
+        ),
+        (
+            r"\b(tagihan|pajak|denda|tunggakan|billing)\w* (saya|motor saya|mobil saya|kami)\b",
+            "menanyakan tagihan miliknya",
+        ),
+        (r"\bkenapa\b.*\b(saya|punya saya|kami)\b", "menanyakan penyebab atas datanya sendiri"),
+        (
+            r"\b(npwp|efin|akun|nik|stnk|bpkb|motor|mobil|kendaraan) saya\b.*\b(kenapa|apa|"
+            r"sudah|belum|masih|bisa|tidak|terblokir|diblokir|ne|nonaktif)\b",
+            "menanyakan keadaan data miliknya",
+        ),
+        (
+            r"\bsaya\b.*\b(terblokir|diblokir|nonefektif|non efektif|tidak aktif|ne)\b",
+            "menanyakan keadaan data miliknya",
+        ),
+        (
+            r"\b(cek|cekkan|mengecek|lihat)(kan)? (data|tagihan|status|pembayaran)\b",
+            "meminta pengecekan data",
+        ),
+    )
+)
+
+_INTERPRETASI_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r)
+    for p, r in (
+        (
+            r"\bapakah\b.*\b(termasuk|tergolong|terhitung)\b",
+            "'apakah ... termasuk' atas situasi tertentu",
+        ),
+        (
+            r"\bapakah\b.*\b(dikenakan|dikenai|kena) (pajak|pph|ppn)\b"
+            r".*\b(atas|untuk|kalau|jika)\b",
+            "'apakah ... dikenakan pajak' atas transaksi tertentu",
+        ),
+        (r"\bperlakuan (pajak|pph|ppn|perpajakan)\b", "menanyakan perlakuan pajak"),
+        (
+            r"\b(kso|joint operation|dropship\w*|kripto|crypto|bitcoin|nft|aset digital luar|"
+            r"afiliasi|transfer pricing|bentuk usaha tetap|but)\b",
+            "skema atau transaksi tidak standar",
+        ),
+        (r"\b(tafsir\w*|penafsiran|interpretasi|penegasan)\b", "meminta penafsiran atau penegasan"),
+        (
+            r"\b(subjek pajak dalam negeri|sdn|residen|183 hari|dua negara|p3b|tax treaty)\b",
+            "status kependudukan pajak atau perjanjian pajak",
+        ),
+        (
+            r"\b(data|informasi|npwp|spt|tunggakan)\b.*\b(orang lain|wp lain|wajib pajak lain|"
+            r"perusahaan lain|tetangga|saingan)\b",
+            "informasi wajib pajak lain (rahasia, Pasal 34 KUP)",
+        ),
+        (
+            r"\b(belum diatur|aturan baru nanti|kebijakan ke depan|rencana pemerintah)\b",
+            "kebijakan yang belum diatur",
+        ),
+    )
+)
+
+
+def validasi_cues(raw: str, prepared: str) -> list[Cue]:
+    """Identity numbers in the raw text and ownership patterns in the prepared text."""
+    cues: list[Cue] = []
+    plate = find_plate(raw)
+    if plate:
+        cues.append(Cue("validasi", f"nomor polisi {plate} disebut: cek data kendaraan", 0.9))
+    tax_id = find_tax_id(raw)
+    if tax_id:
+        cues.append(Cue("validasi", f"{tax_id} disebut: cek data wajib pajak", 0.9))
+    for pattern, reason in _VALIDASI_PATTERNS:
+        if pattern.search(prepared):
+            cues.append(Cue("validasi", reason, 0.7))
+            break
+    return cues
+
+
+def interpretasi_cues(prepared: str) -> list[Cue]:
+    for pattern, reason in _INTERPRETASI_PATTERNS:
+        if pattern.search(prepared):
+            return [Cue("interpretasi", reason, 0.7)]
+    return []
+
+
+def combine(p_model: float, cue_strength: float) -> float:
+    """Noisy-or of the model and a cue: either alone can raise the flag.
+
+    >>> combine(0.5, 0.7)
+    0.85
+    """
+    return round(1.0 - (1.0 - p_model) * (1.0 - cue_strength), 6)

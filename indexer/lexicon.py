@@ -78,7 +78,6 @@ PROTECTED_TERMS: frozenset[str] = frozenset(
         "tarif",
         "denda",
         "opsen",
-        "e-samsat",
         "esamsat",
         "etbpkp",
         "tbpkp",

@@ -41,5 +41,6 @@ def load_codes(path: Path = CATEGORIES_FILE) -> Codes:
     raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     topics = {code: spec["description"] for code, spec in raw["topics"].items()}
     topic_desk = {code: spec["desk"] for code, spec in raw["topics"].items()}
-    return Codes(topics=topics, topic_desk=topic_desk, jenis=dict(raw["jenis"]),
-                 flags=dict(raw["flags"]))
+    return Codes(
+        topics=topics, topic_desk=topic_desk, jenis=dict(raw["jenis"]), flags=dict(raw["flags"])
+    )

@@ -46,7 +46,8 @@ def article_files(path: Path | str | None = None) -> list[Path]:
     if not root.is_dir():
         raise FileNotFoundError(f"{root}: no such file or folder of KB articles")
     return sorted(
-        p for p in root.rglob("*.y*ml")
+        p
+        for p in root.rglob("*.y*ml")
         if p.suffix in {".yaml", ".yml"} and "training" not in p.relative_to(root).parts
     )
 

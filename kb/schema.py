@@ -31,6 +31,16 @@ ARTICLE_FIELDS = (
 STATUSES = ("draft", "in_review", "published", "retired")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control_chars(text: str) -> str:
+    # PostgreSQL refuses NUL and a reader cannot see the others: reject early.
+    if _CONTROL.search(text):
+        raise ValueError("contains control characters (pasted from another program?)")
+    return text
+
+
 def _clean(text: str) -> str:
     # Articles are edited by hand: collapse stray spaces but keep line breaks,
     # because numbered steps in an answer are read line by line.
@@ -68,15 +78,15 @@ class Article(BaseModel):
     def _category_known(cls, value: str) -> str:
         codes = load_codes()
         if value not in codes.kb_topics:
-            raise ValueError(
-                f"unknown category {value!r}; valid: {', '.join(codes.kb_topics)}"
-            )
+            raise ValueError(f"unknown category {value!r}; valid: {', '.join(codes.kb_topics)}")
         return value
 
-    @field_validator("title", "answer")
+    # "before": tidy first, so that min_length holds for the tidied text and
+    # validating an article's own record again gives the same article.
+    @field_validator("title", "answer", mode="before")
     @classmethod
-    def _tidy(cls, value: str) -> str:
-        return _clean(value)
+    def _tidy(cls, value: object) -> object:
+        return _clean(_no_control_chars(value)) if isinstance(value, str) else value
 
     @field_validator("escalate_if", "region")
     @classmethod
@@ -86,6 +96,8 @@ class Article(BaseModel):
     @field_validator("questions", "legal_basis", "keywords")
     @classmethod
     def _no_blank_items(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for v in value:
+            _no_control_chars(v)
         cleaned = tuple(" ".join(v.split()) for v in value)
         if any(not v for v in cleaned):
             raise ValueError("contains an empty item")

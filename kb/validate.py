@@ -6,8 +6,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from rapidfuzz import fuzz, process
 
 from kb.loader import KBFileError, RawArticle, article_files, read_article_file
@@ -57,11 +58,19 @@ def _question_key(text: str) -> str:
     return " ".join(_PUNCT.sub(" ", text.lower()).split())
 
 
-def _schema_problems(raw: RawArticle) -> tuple[Article | None, list[Problem]]:
+def schema_problems(
+    raw: RawArticle, *, model: type[BaseModel] = Article
+) -> tuple[Any, list[Problem]]:
+    """Validate ``raw.data`` with a pydantic ``model`` (default: :class:`Article`).
+
+    Returns:
+        The validated model instance and no problems, or ``None`` and every
+        problem, each located at ``raw``'s file and line.
+    """
     if not isinstance(raw.data, dict):
         return None, [Problem(str(raw.path), raw.line, "?", "-", "article must be a mapping")]
     try:
-        return Article.model_validate(raw.data), []
+        return model.model_validate(raw.data), []
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
@@ -87,17 +96,24 @@ def near_duplicate_questions(
             keys.append(_question_key(q))
     if len(keys) < 2:
         return []
-    scores = process.cdist(keys, keys, scorer=fuzz.token_sort_ratio,
-                           score_cutoff=threshold, workers=-1)
+    scores = process.cdist(
+        keys, keys, scorer=fuzz.token_sort_ratio, score_cutoff=threshold, workers=-1
+    )
     problems = []
     for i, j in zip(*scores.nonzero(), strict=True):
         if i >= j:
             continue
         (a, raw_a), (b, _) = owners[i], owners[j]
         where = "twice in this article" if a.id == b.id else f"also in article {b.id}"
-        problems.append(Problem(str(raw_a.path), raw_a.line, a.id, "questions",
-                                f"near-duplicate question ({scores[i, j]:.0f}%) "
-                                f"{keys[i]!r} ~ {keys[j]!r}, {where}"))
+        problems.append(
+            Problem(
+                str(raw_a.path),
+                raw_a.line,
+                a.id,
+                "questions",
+                f"near-duplicate question ({scores[i, j]:.0f}%) {keys[i]!r} ~ {keys[j]!r}, {where}",
+            )
+        )
     return problems
 
 
@@ -125,19 +141,34 @@ def validate_paths(path: Path | str | None = None) -> ValidationReport:
         for raw in raws:
             if raw.id in seen:
                 first = seen[raw.id]
-                problems.append(Problem(str(raw.path), raw.line, raw.id, "id",
-                                        f"duplicate id (first at {first.path}:{first.line})"))
+                problems.append(
+                    Problem(
+                        str(raw.path),
+                        raw.line,
+                        raw.id,
+                        "id",
+                        f"duplicate id (first at {first.path}:{first.line})",
+                    )
+                )
                 continue
             seen[raw.id] = raw
-            article, found = _schema_problems(raw)
+            article, found = schema_problems(raw)
             problems.extend(found)
             if article is None:
                 continue
             words = len(article.answer.split())
             if words > MAX_ANSWER_WORDS:
-                problems.append(Problem(str(raw.path), raw.line, article.id, "answer",
-                                        f"{words} words; aim for <= {MAX_ANSWER_WORDS} "
-                                        "(read aloud in under a minute)", "warning"))
+                problems.append(
+                    Problem(
+                        str(raw.path),
+                        raw.line,
+                        article.id,
+                        "answer",
+                        f"{words} words; aim for <= {MAX_ANSWER_WORDS} "
+                        "(read aloud in under a minute)",
+                        "warning",
+                    )
+                )
             good.append((article, raw))
     problems.extend(near_duplicate_questions(good))
     return ValidationReport(tuple(a for a, _ in good), tuple(sorted(problems)))

@@ -369,14 +369,10 @@ class Engine:
         suggestions: Sequence[Suggestion],
         raw: str,
     ) -> tuple[CategoryPrediction, CodeScore, tuple[Flag, ...]]:
-        clf = state.classifiers
-        texts, emb = [prep.dense_text], qvec[None, :]
+        probs = state.classifiers.predict(prep.dense_text, qvec)
         params = state.params
-        cat_p = dict(
-            zip(clf.category.classes_, clf.category.predict_proba(texts, emb)[0], strict=True)
-        )
         mixed = mix_category(
-            cat_p,
+            probs["category"],
             [(s.category, s.score) for s in suggestions],
             mix=params.category_mix,
             out_of_scope=OUT_OF_SCOPE,
@@ -384,14 +380,12 @@ class Engine:
         ranked = list(mixed.items())
         code, conf = ranked[0]
         category = CategoryPrediction(code, conf, tuple(CodeScore(c, p) for c, p in ranked[1:4]))
-        jenis_p = dict(zip(clf.jenis.classes_, clf.jenis.predict_proba(texts, emb)[0], strict=True))
+        jenis_p = probs["jenis"]
         jcode = max(jenis_p, key=jenis_p.get)
         jenis = CodeScore(jcode, jenis_p[jcode])
 
         flags: list[Flag] = []
-        p_int = float(
-            clf.interpretasi.predict_proba(texts, emb)[0][clf.interpretasi.classes_.index("yes")]
-        )
+        p_int = probs["interpretasi"].get("yes", 0.0)
         cues = interpretasi_cues(prep.dense_text)
         conf_int = combine(p_int, cues[0].strength) if cues else p_int
         if conf_int >= params.interpretasi_threshold:
@@ -402,7 +396,7 @@ class Engine:
             )
             flags.append(Flag("interpretasi", reason + "; eskalasikan ke team leader", conf_int))
 
-        p_val = float(clf.validasi.predict_proba(texts, emb)[0][clf.validasi.classes_.index("yes")])
+        p_val = probs["validasi"].get("yes", 0.0)
         vcues = validasi_cues(raw, prep.dense_text)
         top = suggestions[0] if suggestions else None
         if top is not None and top.requires_validation and top.score >= params.confident:

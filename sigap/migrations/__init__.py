@@ -1,0 +1,1 @@
+"""Alembic migrations of the whole SIGAP database (one linear history)."""

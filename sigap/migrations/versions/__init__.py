@@ -1,0 +1,1 @@
+"""Revision files; each package adds its own on top of the previous head."""

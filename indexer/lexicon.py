@@ -420,3 +420,33 @@ INTENT_WORDS: frozenset[str] = frozenset(
         "mana",
     ]
 )
+
+# Real words that are not in the KB vocabulary or Sastrawi's dictionary, so
+# typo correction must leave them alone: places (Samsat offices, cities),
+# vehicle words, and everyday informal Indonesian.
+PLACE_NAMES: frozenset[str] = frozenset(
+    """
+    bandung bekasi bogor depok cimahi cirebon sukabumi tasikmalaya tasik banjar garut
+    ciamis pangandaran kuningan majalengka indramayu subang purwakarta karawang cianjur
+    sumedang soreang cibinong cikarang cileungsi ciawi cibubur jatinangor lembang
+    jakarta jaksel jakbar jaktim jakut jakpus tangerang tangsel serang cilegon banten
+    semarang surabaya yogyakarta jogja solo malang medan makassar palembang denpasar bali
+    jabar jateng jatim jabodetabek kalimantan sumatra sulawesi papua
+    singapura malaysia jepang korea amerika australia belanda
+    """.split()
+)
+VEHICLE_WORDS: frozenset[str] = frozenset(
+    """
+    avanza xenia innova fortuner rush ayla agya brio jazz mobilio ertiga xpander pajero
+    beat vario scoopy nmax pcx aerox mio supra jupiter satria ninja cbr vixion matic
+    bebek sport truk pikap pickup angkot ojol ojek taksi bus elektrik listrik ev
+    """.split()
+)
+INFORMAL_WORDS: frozenset[str] = frozenset(
+    """
+    maksa muter nanya ngasih gitu gini mulu kepake deket bill part indo antam binance
+    booking cleaning setup reset resign online offline admin error login logout link
+    upload download email update password akun klik menu fitur aplikasi app website
+    transfer mbanking ebanking qris gopay ovo dana shopee tokopedia bukalapak
+    """.split()
+)

@@ -19,15 +19,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from indexer.lexicon import (
     DOMAIN_ABBREVIATIONS,
+    INFORMAL_WORDS,
     INTENT_WORDS,
+    PLACE_NAMES,
     PROTECTED_TERMS,
     SLANG,
     STEM_OVERRIDES,
     STOPWORDS,
+    VEHICLE_WORDS,
 )
 
 _E_PREFIX = re.compile(r"\be-([a-z]+)")
@@ -139,6 +142,9 @@ class TextPipeline:
         self.config = config or TextConfig()
         self.vocabulary: dict[str, int] = dict(vocabulary or {})
         self._vocab_list = sorted(self.vocabulary)
+        self._by_initial: dict[str, list[str]] = {}
+        for word in self._vocab_list:
+            self._by_initial.setdefault(word[0], []).append(word)
         self._stem_cache: dict[str, str] = dict(stem_map or {})
         self._correction_cache: dict[str, str] = {}
         self._stopwords = STOPWORDS - INTENT_WORDS
@@ -164,7 +170,16 @@ class TextPipeline:
     def _known_words(self) -> frozenset[str]:
         expansions = {w for v in SLANG.values() for w in v.split()}
         expansions |= {w for v in DOMAIN_ABBREVIATIONS.values() for w in v.split()}
-        return frozenset(expansions | STOPWORDS | INTENT_WORDS | PROTECTED_TERMS)
+        return frozenset(
+            expansions
+            | STOPWORDS
+            | INTENT_WORDS
+            | PROTECTED_TERMS
+            | PLACE_NAMES
+            | VEHICLE_WORDS
+            | INFORMAL_WORDS
+            | set(SLANG)
+        )
 
     @cached_property
     def _dictionary(self) -> frozenset[str]:
@@ -173,7 +188,12 @@ class TextPipeline:
     def _is_known(self, token: str) -> bool:
         if token in self.vocabulary or token in self._known_words:
             return True
-        return token in self._dictionary or self.stem(token) in self.vocabulary
+        if token in self._dictionary:
+            return True
+        # A derived form of a real root ("dibekukan", "pemasukan") is a word,
+        # not a typo, even when the KB never uses it.
+        stem = self.stem(token)
+        return stem in self.vocabulary or (stem != token and stem in self._dictionary)
 
     def correct_token(self, token: str) -> str:
         """The KB-vocabulary word a misspelt token stands for, or the token."""
@@ -190,13 +210,17 @@ class TextPipeline:
             return cached
         fixed = token
         if not self._is_known(token):
-            max_edits = 1 if len(token) <= 5 else 2
+            # One edit (a transposition counts as one) up to 8 letters, two
+            # beyond; typists rarely get the first letter wrong, and a rule
+            # that allows it turns "binance" into "finance".
+            max_edits = 1 if len(token) <= 8 else 2
+            candidates = [
+                w
+                for w in self._by_initial.get(token[0], ())
+                if abs(len(w) - len(token)) <= max_edits
+            ]
             matches = process.extract(
-                token,
-                self._vocab_list,
-                scorer=Levenshtein.distance,
-                score_cutoff=max_edits,
-                limit=5,
+                token, candidates, scorer=OSA.distance, score_cutoff=max_edits, limit=5
             )
             if matches:
                 # Fewest edits first, then the more frequent KB word.

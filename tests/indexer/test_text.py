@@ -110,3 +110,25 @@ def test_typo_correction_never_touches_protected_terms():
 def test_typo_correction_can_be_switched_off():
     pipe = TextPipeline(TextConfig(correct_typos=False), vocabulary={"kendaraan": 1})
     assert pipe.prepare_query("kendraan").corrections == {}
+
+
+def test_real_words_are_not_corrected_into_kb_words():
+    vocab = build_vocabulary(
+        [
+            "karyawan sekarang adanya finance faktur leasing sedang dilakukan pemalsuan setelah",
+            "tagihan pajak pemutihan kartu",
+        ]
+    )
+    pipe = TextPipeline(vocabulary=vocab)
+    q = pipe.prepare_query(
+        "karawang semarang avanza binance fiturnya cleaning sumedang dibekukan pemasukan sebelah"
+    )
+    assert q.corrections == {}
+    # while real typos still are
+    fixed = pipe.prepare_query("tagiahn pajk pemuthan kratu").corrections
+    assert fixed == {
+        "tagiahn": "tagihan",
+        "pajk": "pajak",
+        "pemuthan": "pemutihan",
+        "kratu": "kartu",
+    }

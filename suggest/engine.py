@@ -33,6 +33,10 @@ from suggest.scoring import (
 )
 
 MAX_QUERY_CHARS = 1000
+# How much "the best article needs the caller's records" adds to the validasi
+# model: enough to tip a borderline query, never enough alone (a generic
+# "biaya balik nama" question matches such articles too).
+ARTICLE_VALIDATION_CUE = 0.25
 CANDIDATES_PER_RETRIEVER = 30
 DENSE_UNITS_FAISS = 256
 VALID_DESKS = ("djp", "samsat", "all")
@@ -404,7 +408,7 @@ class Engine:
                 Cue(
                     "validasi",
                     f"artikel {top.article_id} memerlukan pengecekan data penelepon",
-                    0.5,
+                    ARTICLE_VALIDATION_CUE,
                 )
             )
         strongest = max(vcues, key=lambda c: c.strength) if vcues else None

@@ -8,7 +8,9 @@ classifiers; a manifest. See :mod:`indexer.artifacts` for the atomic publish.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
+import os
 import platform
 import re
 import time
@@ -173,6 +175,42 @@ def train_classifiers(
     return RequestClassifiers(featurizer=featurizer, models=models, training_counts=counts)
 
 
+def classifier_inputs_key(
+    articles: Sequence[Article],
+    examples: Sequence[TrainingExample],
+    example_vectors: np.ndarray,
+    unit_vectors: np.ndarray,
+    units: Sequence[Unit],
+    config: BuildConfig,
+) -> str:
+    """Content hash of everything the classifiers learn from.
+
+    Editing an answer leaves it unchanged, so the classifiers are reused and
+    the rebuild costs only the re-embedding of that answer.
+    """
+    h = hashlib.sha256()
+    h.update(
+        json.dumps(
+            [dataclasses.asdict(config.classifier), dataclasses.asdict(config.text)], sort_keys=True
+        ).encode()
+    )
+    idx = [i for i, u in enumerate(units) if u.kind in ("title", "question")]
+    for i in idx:
+        h.update(f"{units[i].text}\x1f{articles[units[i].article].category}\x1e".encode())
+    h.update(np.ascontiguousarray(unit_vectors[idx]).tobytes())
+    for e in examples:
+        h.update(f"{e.text}\x1f{e.category}\x1f{e.jenis}\x1f{','.join(e.flags)}\x1e".encode())
+    h.update(np.ascontiguousarray(example_vectors).tobytes())
+    return h.hexdigest()[:24]
+
+
+def _atomic_dump(obj: object, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    joblib.dump(obj, tmp)
+    os.replace(tmp, path)
+
+
 def _count(labels: Sequence[str]) -> dict[str, int]:
     out: dict[str, int] = {}
     for label in labels:
@@ -258,9 +296,17 @@ def build_index(
     timings["bm25_s"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    classifiers = train_classifiers(
-        articles, units, vectors, examples, example_vectors, pipe, config.classifier
-    )
+    clf_key = classifier_inputs_key(articles, examples, example_vectors, vectors, units, config)
+    clf_cache = Path(cache_path).parent / f"classifiers-{clf_key}.joblib"
+    if clf_cache.is_file():
+        classifiers = joblib.load(clf_cache)
+        classifier_cache_hit = True
+    else:
+        classifiers = train_classifiers(
+            articles, units, vectors, examples, example_vectors, pipe, config.classifier
+        )
+        _atomic_dump(classifiers, clf_cache)
+        classifier_cache_hit = False
     timings["classifiers_s"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -295,6 +341,7 @@ def build_index(
             "classifier_training": classifiers.training_counts,
         },
         "embedding_cache": cache_stats,
+        "classifier_cache_hit": classifier_cache_hit,
         "timings": {k: round(v, 3) for k, v in timings.items()},
         "machine": {"python": platform.python_version(), "platform": platform.platform()},
     }

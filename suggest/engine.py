@@ -7,7 +7,7 @@ import os
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import bm25s
@@ -53,6 +53,7 @@ class RetrievalOptions:
     dense: bool = True
     bm25: bool = True
     fuzzy: bool = True
+    category: bool = True
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Candidates:
     articles: np.ndarray  # article indices
     features: np.ndarray  # (n, len(FEATURES))
     matched_unit: np.ndarray  # best dense unit per candidate, -1 if none
+    probs: dict[str, dict[str, float]] = field(default_factory=dict)  # classifier output
 
 
 class IndexState:
@@ -274,7 +276,7 @@ class Engine:
         else:
             scores, order = np.zeros(0), np.zeros(0, dtype=np.int64)
         suggestions = tuple(self._suggestion(state, cands, int(i), float(scores[i])) for i in order)
-        category, jenis, flags = self._classify(state, prep, qvec, suggestions, query)
+        category, jenis, flags = self._classify(state, prep, cands.probs, suggestions, query)
         latency = (time.perf_counter() - t0) * 1000
         return SuggestionResult(
             query=query,
@@ -292,6 +294,7 @@ class Engine:
     ) -> Candidates:
         """Evidence features for the union of dense and BM25 top candidates."""
         n = state.n_articles
+        probs = state.classifiers.predict(prep.dense_text, qvec)
         allowed = np.ones(n, bool) if desk == "all" else state.desk == desk
         opts = self.options
         dense = np.zeros(n)
@@ -325,7 +328,10 @@ class Engine:
                     / 100.0
                     for a in arts
                 ]
-        return Candidates(arts, feats, best_unit[arts] if len(arts) else best_unit[:0])
+            if opts.category:
+                cat_p = probs["category"]
+                feats[:, 4] = [cat_p.get(state.articles[a]["category"], 0.0) for a in arts]
+        return Candidates(arts, feats, best_unit[arts] if len(arts) else best_unit[:0], probs)
 
     def _dense(self, state: IndexState, qvec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         n = state.n_articles
@@ -369,11 +375,10 @@ class Engine:
         self,
         state: IndexState,
         prep: PreparedQuery,
-        qvec: np.ndarray,
+        probs: dict[str, dict[str, float]],
         suggestions: Sequence[Suggestion],
         raw: str,
     ) -> tuple[CategoryPrediction, CodeScore, tuple[Flag, ...]]:
-        probs = state.classifiers.predict(prep.dense_text, qvec)
         params = state.params
         mixed = mix_category(
             probs["category"],

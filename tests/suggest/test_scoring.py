@@ -13,15 +13,15 @@ from suggest.scoring import (
     mix_category,
 )
 
-W = {"dense": 1.0, "bm25_rel": 0.2, "bm25_abs": 0.2, "fuzzy": 0.2}
+W = {"dense": 1.0, "bm25_rel": 0.2, "bm25_abs": 0.2, "fuzzy": 0.2, "category": 0.5}
 
 
 def test_fuse_hand_checked():
-    # 0.8 + 0.2*1.0 + 0.2*0.5 + 0.2*0.5 = 1.2
-    f = {"dense": 0.8, "bm25_rel": 1.0, "bm25_abs": 0.5, "fuzzy": 0.5}
-    assert fuse(f, W) == pytest.approx(1.2)
-    row = np.array([[0.8, 1.0, 0.5, 0.5], [0.5, 0.0, 0.0, 0.0]])
-    assert fuse_matrix(row, W).tolist() == pytest.approx([1.2, 0.5])
+    # 0.8 + 0.2*1.0 + 0.2*0.5 + 0.2*0.5 + 0.5*0.4 = 1.4
+    f = {"dense": 0.8, "bm25_rel": 1.0, "bm25_abs": 0.5, "fuzzy": 0.5, "category": 0.4}
+    assert fuse(f, W) == pytest.approx(1.4)
+    row = np.array([[0.8, 1.0, 0.5, 0.5, 0.4], [0.5, 0.0, 0.0, 0.0, 0.0]])
+    assert fuse_matrix(row, W).tolist() == pytest.approx([1.4, 0.5])
 
 
 def test_calibrate_hand_checked():

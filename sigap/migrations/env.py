@@ -15,7 +15,7 @@ from sigap.db import Base, make_engine
 
 # Modules that declare tables on ``Base``; imported so that autogenerate sees
 # them. A package adding tables adds its models module here.
-MODEL_MODULES = ("kb.models",)
+MODEL_MODULES = ("kb.models", "desk.models")
 
 for _name in MODEL_MODULES:
     importlib.import_module(_name)

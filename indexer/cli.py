@@ -3,73 +3,42 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 
-from indexer.artifacts import IndexNotFound, clean_stale_staging, read_pointer
+from indexer.artifacts import IndexNotFound, read_pointer
 from sigap.cli import CLIError
 
-CALIBRATION_FILE = "suggest/calibration.json"
 
-
-def _published(settings):
+def _store(settings):
     from kb.store import KBStore
     from sigap.db import make_engine, upgrade_database
 
     engine = make_engine(settings.database_url)
     upgrade_database(engine)
-    store = KBStore(engine)
-    return store.published_articles(), store.kb_version()
-
-
-def load_calibration() -> dict:
-    from sigap.settings import REPO_ROOT
-
-    path = REPO_ROOT / CALIBRATION_FILE
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-
-
-def _is_current(index_dir, version: str, calibration: dict) -> bool:
-    """True when CURRENT serves this KB version with this calibration."""
-    try:
-        loc = read_pointer(index_dir)
-    except IndexNotFound:
-        return False
-    served = loc.path / "calibration.json"
-    served_cal = json.loads(served.read_text(encoding="utf-8")) if served.exists() else {}
-    return loc.version == version and served_cal == calibration
+    return KBStore(engine)
 
 
 def _build(args: argparse.Namespace) -> int:
-    from indexer.build import build_index
-    from indexer.encoders import make_encoder
-    from kb.training import load_training_examples
+    from indexer.publish import NothingPublished, build_published
     from sigap.settings import get_settings
 
     settings = get_settings()
-    articles, version = _published(settings)
-    if not articles:
-        raise CLIError("the store has no published articles: run 'sigap kb import' first", 1)
-    calibration = load_calibration()
-    if args.if_missing and _is_current(settings.index_dir, version, calibration):
-        print(f"index {version} is current: nothing to build")
-        return 0
-    clean_stale_staging(settings.index_dir)
+    if args.encoder:
+        settings = dataclasses.replace(settings, encoder=args.encoder)
+    store = _store(settings)
     try:
-        encoder = make_encoder(args.encoder or settings.encoder)
+        result = build_published(store, settings=settings, if_missing=args.if_missing)
+    except NothingPublished as exc:
+        raise CLIError(str(exc), 1) from exc
     except ValueError as exc:
         raise CLIError(str(exc)) from exc
-    result = build_index(
-        articles,
-        kb_version=version,
-        index_root=settings.index_dir,
-        encoder=encoder,
-        cache_path=settings.cache_dir / "embeddings.sqlite",
-        examples=load_training_examples(),
-        calibration=load_calibration(),
-    )
+    if result is None:
+        print(f"index {store.kb_version()} is current: nothing to build")
+        return 0
     m = result.manifest
     print(
-        f"built index {version}: {m['counts']['articles']} articles, "
+        f"built index {m['kb_version']}: {m['counts']['articles']} articles, "
         f"{m['counts']['vectors']} vectors ({m['faiss']}), encoder {m['encoder']['name']}, "
         f"{m['timings']['total_s']:.1f} s (embedding cache: {m['embedding_cache']['hits']} "
         f"hits, {m['embedding_cache']['misses']} new)"
@@ -87,7 +56,7 @@ def _status(args: argparse.Namespace) -> int:
     except IndexNotFound as exc:
         raise CLIError(str(exc), 1) from exc
     manifest = json.loads((loc.path / "manifest.json").read_text(encoding="utf-8"))
-    _, store_version = _published(settings)
+    store_version = _store(settings).kb_version()
     behind = store_version != loc.version
     if args.json:
         print(

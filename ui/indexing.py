@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 
-from indexer.artifacts import IndexNotFound, clean_stale_staging, read_pointer
 from kb.store import KBStore
 from sigap.settings import Settings, get_settings
 
@@ -28,38 +27,22 @@ def rebuild_index(store: KBStore, *, settings: Settings | None = None) -> str:
     Raises:
         IndexRebuildFailed: nothing is published, or the build failed.
     """
-    from indexer.build import build_index
-    from indexer.cli import load_calibration
-    from indexer.encoders import make_encoder
-    from kb.training import load_training_examples
+    from indexer.publish import NothingPublished, build_published
 
     settings = settings or get_settings()
-    version = store.kb_version()
-    try:
-        if read_pointer(settings.index_dir).version == version:
-            return f"indeks {version} sudah terkini"
-    except IndexNotFound:
-        pass
-    articles = store.published_articles()
-    if not articles:
-        raise IndexRebuildFailed("belum ada artikel terbit: jalankan 'sigap kb import'")
     started = time.perf_counter()
     try:
-        clean_stale_staging(settings.index_dir)
-        result = build_index(
-            articles,
-            kb_version=version,
-            index_root=settings.index_dir,
-            encoder=make_encoder(settings.encoder),
-            cache_path=settings.cache_dir / "embeddings.sqlite",
-            examples=load_training_examples(),
-            calibration=load_calibration(),
-        )
+        result = build_published(store, settings=settings, if_missing=True)
+    except NothingPublished as exc:
+        raise IndexRebuildFailed("belum ada artikel terbit: jalankan 'sigap kb import'") from exc
     except (OSError, ValueError) as exc:
         raise IndexRebuildFailed(str(exc)) from exc
-    cache = result.manifest["embedding_cache"]
+    if result is None:
+        return f"indeks {store.kb_version()} sudah terkini"
+    m = result.manifest
+    cache = m["embedding_cache"]
     return (
-        f"indeks {version} dibangun dalam {time.perf_counter() - started:.1f} dtk "
-        f"({len(articles)} artikel; cache embedding {cache['hits']} terpakai, "
+        f"indeks {m['kb_version']} dibangun dalam {time.perf_counter() - started:.1f} dtk "
+        f"({m['counts']['articles']} artikel; cache embedding {cache['hits']} terpakai, "
         f"{cache['misses']} baru)"
     )

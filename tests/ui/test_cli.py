@@ -73,21 +73,21 @@ def test_run_hands_over_to_streamlit(monkeypatch, capsys) -> None:
     calls = []
     monkeypatch.setattr(cli, "prepare", lambda: ["  administrator: admin / rahasia"])
     monkeypatch.setattr(cli.os, "execve", lambda *args: calls.append(args))
-    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
     assert main(["run", "--port", "8765", "--headless"]) == 0
     ((_, argv, env),) = calls
     assert argv[1:5] == ["-m", "streamlit", "run", str(cli.APP)]
     assert argv[argv.index("--server.port") + 1] == "8765"
     assert argv[argv.index("--server.headless") + 1] == "true"
     assert argv[argv.index("--browser.gatherUsageStats") + 1] == "false"
-    assert env["OMP_NUM_THREADS"] == "1"
+    assert env["OPENBLAS_NUM_THREADS"] == "1"
     out = capsys.readouterr().out
     assert "admin / rahasia" in out and "http://localhost:8765" in out
 
 
 def test_run_keeps_a_thread_count_the_operator_chose(monkeypatch) -> None:
-    monkeypatch.setenv("OMP_NUM_THREADS", "2")
-    assert cli.server_env()["OMP_NUM_THREADS"] == "2"
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
+    assert cli.server_env()["OPENBLAS_NUM_THREADS"] == "2"
     assert "false" in cli.streamlit_command(8501, headless=False)
 
 

@@ -165,11 +165,19 @@ def train_classifiers(
         "category": (x_all, cat_labels),
         "jenis": (x_ex, [e.jenis for e in examples]),
     }
-    for flag in ("interpretasi", "validasi"):
-        labels[flag] = (
-            x_all,
-            ["no"] * len(art_texts) + ["yes" if flag in e.flags else "no" for e in examples],
-        )
+    labels["interpretasi"] = (
+        x_all,
+        ["no"] * len(art_texts) + ["yes" if "interpretasi" in e.flags else "no" for e in examples],
+    )
+    # Questions of articles that need the caller's records ("status npwp saya")
+    # are not evidence either way for validasi: leave them out rather than
+    # teach the model that they need no check.
+    keep = [i for i, u in enumerate(art_idx) if not articles[units[u].article].requires_validation]
+    rows = keep + list(range(len(art_texts), len(texts)))
+    labels["validasi"] = (
+        x_all[rows],
+        ["no"] * len(keep) + ["yes" if "validasi" in e.flags else "no" for e in examples],
+    )
     models = {name: fit_model(x, y, config) for name, (x, y) in labels.items()}
     counts = {name: _count(y) for name, (_, y) in labels.items()}
     return RequestClassifiers(featurizer=featurizer, models=models, training_counts=counts)

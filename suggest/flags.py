@@ -70,9 +70,14 @@ PLATE_REGIONS = frozenset(
         "pb",
     ]
 )
-# Suffixes that are everyday abbreviations, not plate letters ("b 2 thn").
+# Short everyday words and abbreviations that look like plate letters
+# ("b 2 thn", "bupot a1 dr hrd", "resign dr 2024 msh").
 _NOT_PLATE_SUFFIX = frozenset(
-    ["thn", "th", "bln", "hr", "jt", "rb", "kali", "x", "km", "cc", "kg", "org"]
+    """
+    thn th bln hr jt rb kali x km cc kg org dr msh yg sy dgn utk tp ga gk udh blm
+    dll krn lg jg sj aja apa ini itu ada mau kok pas tdk sdh dan di ke ya yah pun
+    lah kah nya sih deh dong kan aja bs bsa spt pph ppn pkb dpp nik rp ok
+    """.split()
 )
 _PLATE = re.compile(r"\b([a-z]{1,2})\s?(\d{1,4})\s?([a-z]{1,3})\b")
 _NPWP15 = re.compile(r"(?<!\d)\d{2}\.?\d{3}\.?\d{3}\.?\d[-.]?\d{3}\.?\d{3}(?!\d)")
@@ -92,8 +97,13 @@ def find_plate(text: str) -> str | None:
     """The first plausible licence plate in raw text, normalised ("D 1234 ABC")."""
     for m in _PLATE.finditer(text.lower()):
         region, number, suffix = m.groups()
-        if region in PLATE_REGIONS and suffix not in _NOT_PLATE_SUFFIX:
-            return f"{region} {number} {suffix}".upper()
+        if region not in PLATE_REGIONS or suffix in _NOT_PLATE_SUFFIX:
+            continue
+        # "dr 2024 ..." is a year, not a plate, unless typed as a plate in capitals.
+        looks_like_year = len(number) == 4 and number[:2] in ("19", "20")
+        if looks_like_year and not text[m.start() : m.end()].isupper():
+            continue
+        return f"{region} {number} {suffix}".upper()
     return None
 
 

@@ -55,3 +55,15 @@ def test_combine_is_a_noisy_or():
     assert combine(0.5, 0.7) == pytest.approx(0.85)
     assert combine(0.0, 0.7) == pytest.approx(0.7)
     assert combine(0.3, 0.0) == pytest.approx(0.3)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["bupot a1 dr hrd ga ketarik", "udh resign dr 2024 msh wajib lapor", "pph 21 ter a 1 sy"],
+)
+def test_everyday_words_and_years_are_not_plates(text):
+    assert find_plate(text) is None
+
+
+def test_a_plate_typed_in_capitals_may_look_like_a_year():
+    assert find_plate("tagihan B 2019 XYZ brp") == "B 2019 XYZ"

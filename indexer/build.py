@@ -47,7 +47,7 @@ class BuildConfig:
     )
     hnsw_m: int = field(default=32, metadata={"help": "HNSW graph degree"})
     hnsw_ef_construction: int = field(default=80, metadata={"help": "HNSW build beam"})
-    hnsw_ef_search: int = field(default=128, metadata={"help": "HNSW query beam"})
+    hnsw_ef_search: int = field(default=512, metadata={"help": "HNSW query beam"})
     bm25_k1: float = field(default=1.2, metadata={"help": "BM25 term saturation"})
     bm25_b: float = field(default=0.75, metadata={"help": "BM25 length normalisation"})
     text: TextConfig = field(default_factory=TextConfig)

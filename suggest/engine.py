@@ -102,7 +102,7 @@ class IndexState:
             self.vectors = None
             self.faiss_index = faiss.read_index(str(path / "faiss.index"))
             if hasattr(self.faiss_index, "hnsw"):
-                self.faiss_index.hnsw.efSearch = int(cfg.get("hnsw_ef_search", 128))
+                self.faiss_index.hnsw.efSearch = int(cfg.get("hnsw_ef_search", 512))
         # Units are written article by article, so each article's units are contiguous.
         self.unit_offsets = np.flatnonzero(np.r_[True, np.diff(self.unit_article) != 0])
         self.bm25 = bm25s.BM25.load(str(path / "bm25"))

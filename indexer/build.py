@@ -31,6 +31,9 @@ from kb.schema import Article
 from kb.training import TrainingExample
 
 FORMAT_VERSION = 1
+# Bump whenever train_classifiers changes what it learns from or how: the
+# classifier cache is keyed by inputs, and code changes must not hit it.
+CLASSIFIER_RECIPE = 2
 UNIT_KINDS = ("title", "question", "passage")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -196,7 +199,7 @@ def classifier_inputs_key(
     Editing an answer leaves it unchanged, so the classifiers are reused and
     the rebuild costs only the re-embedding of that answer.
     """
-    h = hashlib.sha256()
+    h = hashlib.sha256(f"recipe-{CLASSIFIER_RECIPE}".encode())
     h.update(
         json.dumps(
             [dataclasses.asdict(config.classifier), dataclasses.asdict(config.text)], sort_keys=True

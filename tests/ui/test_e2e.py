@@ -128,6 +128,13 @@ def _login(page, url: str, username: str, password: str) -> None:
     page.get_by_role("button", name="Masuk").click()
 
 
+def _settle(page) -> None:
+    """Wait until Streamlit has finished its current run, as a person would see the
+    page settle before the next click (a click during a key-up rerun races with it)."""
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=15_000)
+
+
 def _type_and_measure(page, box, query: str) -> float:
     """Type ``query`` key by key; ms from its last key until the panel shows it."""
     box.click()
@@ -167,8 +174,10 @@ def test_agent_takes_a_call_in_a_real_browser(server, capsys) -> None:
         DOCS.mkdir(exist_ok=True)
         page.screenshot(path=str(DOCS / "console.png"))
 
+        _settle(page)
         page.get_by_role("button", name="Gunakan").first.click()
-        expect(page.get_by_label("Jawaban yang diberikan")).to_contain_text("EFIN")
+        _settle(page)
+        expect(page.get_by_label("Jawaban yang diberikan")).to_have_value(re.compile("EFIN"))
         page.get_by_text("Salam pembuka sudah disampaikan").click()
         expect(page.get_by_label("Salam pembuka sudah disampaikan")).to_be_disabled()
         npwp = page.get_by_label("NPWP atau NIK")
@@ -177,6 +186,7 @@ def test_agent_takes_a_call_in_a_real_browser(server, capsys) -> None:
         page.get_by_role("button", name="Simpan identitas").click()
         expect(page.get_by_text("Identitas tersimpan: NPWP 01.234.567.8-901.234")).to_be_visible()
         page.screenshot(path=str(DOCS / "console-answer.png"))
+        _settle(page)
         page.get_by_role("button", name="Simpan & akhiri panggilan").click()
         expect(page.get_by_text(re.compile(r"Panggilan \w{8} tersimpan: Terjawab"))).to_be_visible()
 

@@ -62,9 +62,13 @@ def k(field: str, call_id: str) -> str:
 
 def restore(call: Call) -> None:
     """Put the saved draft back into the widgets, once per browser session and call."""
-    if st.session_state.get("restored_call") == call.id:
-        return
     draft = call.draft
+    if st.session_state.get("restored_call") == call.id:
+        # Streamlit forgets the state of a widget that a run did not draw; the
+        # draft in the database is the truth, so refill whatever went missing.
+        for field in ("caller_name", "taxpayer_id", "plate", "answer", "notes"):
+            st.session_state.setdefault(k(field, call.id), draft.get(field, "") or "")
+        return
     for field in ("caller_name", "taxpayer_id", "plate", "answer", "notes"):
         st.session_state[k(field, call.id)] = draft.get(field, "") or ""
     region = draft.get("region")
@@ -139,7 +143,8 @@ def use_suggestion(call_id: str, rank: int, record: dict) -> None:
     )
     st.session_state[k("answer", call_id)] = chosen["answer"]
     st.session_state[k("outcome", call_id)] = "answered"
-    desk.calls.autosave(call_id, user, draft={"outcome": "answered"})
+    # Saved with the draft too: widget state alone can be lost between runs.
+    desk.calls.autosave(call_id, user, draft={"outcome": "answered", "answer": chosen["answer"]})
     st.session_state["full_rerun"] = True  # the answer box sits outside the panel
 
 
@@ -497,6 +502,10 @@ def closing(call: Call) -> None:
         desk.calls.autosave(
             call.id, user, draft={f: st.session_state.get(k(f, call.id)) or "" for f in fields}
         )
+        if not st.session_state.get(k("answer", call.id)) and call.draft.get("answer"):
+            # The browser can send a stale empty box back after "Gunakan" (a
+            # race seen in the end-to-end test); the answer saved then stands.
+            desk.calls.autosave(call.id, user, draft={"answer": call.draft["answer"]})
         try:
             closed = desk.calls.close(call.id, user)
         except CallError as exc:

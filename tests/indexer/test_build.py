@@ -6,7 +6,13 @@ import pytest
 
 from indexer import artifacts
 from indexer.artifacts import IndexNotFound, read_pointer
-from indexer.build import BuildConfig, build_index, make_faiss_index, split_passages
+from indexer.build import (
+    BuildConfig,
+    article_units,
+    build_index,
+    make_faiss_index,
+    split_passages,
+)
 
 
 def test_split_passages_respects_word_limit_and_keeps_all_words():
@@ -41,6 +47,23 @@ def test_build_writes_every_artifact_and_points_current(tiny_index, tiny_article
     assert set(manifest["timings"]) >= {"embed_s", "bm25_s", "classifiers_s", "total_s"}
 
 
+def test_article_units_embed_the_first_passages_only_up_to_the_cap(tiny_articles):
+    art = tiny_articles[0].model_copy(
+        update={"answer": "Kalimat satu dua tiga. Kalimat empat lima enam. Kalimat tujuh."}
+    )
+
+    def kinds(cfg):
+        return [u.text for u in article_units([art], cfg) if u.kind == "passage"]
+
+    assert kinds(BuildConfig(max_passage_words=4)) == ["Kalimat satu dua tiga."]
+    assert kinds(BuildConfig(max_passage_words=4, passages_per_article=0)) == [
+        "Kalimat satu dua tiga.",
+        "Kalimat empat lima enam.",
+        "Kalimat tujuh.",
+    ]
+    assert len(kinds(BuildConfig(max_passage_words=4, passages_per_article=2))) == 2
+
+
 def _copy_index(tiny_index, tmp_path):
     shutil.copytree(tiny_index, tmp_path / "copy")
     return tmp_path / "copy"
@@ -65,9 +88,9 @@ def test_rebuild_after_one_change_reembeds_only_that_article(
         examples=tiny_examples,
     )
     target = next(a for a in changed if a.id == "djp-pph-ptkp")
-    assert result.manifest["embedding_cache"]["misses"] == len(
-        split_passages(target.answer, BuildConfig().max_passage_words)
-    )
+    # the answer is one short passage, so exactly that one passage is new
+    assert len(split_passages(target.answer, BuildConfig().max_passage_words)) == 1
+    assert result.manifest["embedding_cache"]["misses"] == 1
     assert read_pointer(root / "index").version == "kb-tiny-2"
     # an answer edit leaves the classifiers' inputs unchanged: they are reused
     assert result.manifest["classifier_cache_hit"] is True

@@ -150,6 +150,33 @@ _VALIDASI_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\b(cek|cekkan|mengecek|lihat)(kan)? (data|tagihan|status|pembayaran)\b",
             "meminta pengecekan data",
         ),
+        (r"\b(minta|tolong|mohon) (di)?(cek|periksa)\w*\b", "meminta pengecekan data"),
+        (
+            r"\bsudah \d+ (hari|minggu|bulan|tahun)\b.*\b(belum|tidak ada|masih (belum|proses|"
+            r"diproses|menunggu|nyangkut|tertahan))\b",
+            "permohonan atau pembayarannya tertahan sekian lama",
+        ),
+        (
+            r"\b(belum|tidak) ada (kabar|kejelasan|respon|respons|balasan|jawaban|tindak lanjut)",
+            "permohonan atau pembayarannya tertahan sekian lama",
+        ),
+        (
+            r"\bpadahal sudah (bayar|lunas|setor|lapor|kirim|ajukan|ajuin|transfer|daftar)\w*\b",
+            "sudah melakukan sesuatu tetapi belum tercatat",
+        ),
+        (
+            r"\b(kepotong|terpotong|terdebet|kedebet|didebet)\b.*\b(tapi|belum|gagal|tidak)\b",
+            "dana terpotong tetapi transaksinya belum tercatat",
+        ),
+        (
+            r"\bmasih (ditagih|tertagih|muncul tagihan|kena tagihan|dianggap belum|"
+            r"tercatat belum)\b",
+            "masih ditagih atas kewajiban yang disebut sudah beres",
+        ),
+        (
+            r"\b(kami|saya|punya saya)\b.*\b(dicabut|ditolak|diblokir|dibekukan|dinonaktifkan)\b",
+            "keputusan atas datanya sendiri",
+        ),
     )
 )
 

@@ -67,3 +67,35 @@ def test_everyday_words_and_years_are_not_plates(text):
 
 def test_a_plate_typed_in_capitals_may_look_like_a_year():
     assert find_plate("tagihan B 2019 XYZ brp") == "B 2019 XYZ"
+
+
+@pytest.mark.parametrize(
+    ("prepared", "reason"),
+    [
+        ("ajukan pindah kpp sudah 3 minggu belum ada kabar", "tertahan sekian lama"),
+        ("efin sudah 5 hari masih belum masuk", "tertahan sekian lama"),
+        ("keberatan kami belum ada jawaban", "tertahan sekian lama"),
+        ("stnk belum jadi padahal sudah bayar", "sudah melakukan sesuatu"),
+        ("saldo gopay kepotong tapi pkb gagal", "dana terpotong"),
+        ("sudah lapor spt masih ditagih stp", "masih ditagih"),
+        ("pengajuan saya ditolak tanpa alasan", "keputusan atas datanya"),
+        ("tolong dicek pembayaran motor", "pengecekan"),
+    ],
+)
+def test_validasi_own_file_patterns(prepared, reason):
+    cues = validasi_cues(prepared, prepared)
+    assert cues and reason in cues[0].reason
+
+
+@pytest.mark.parametrize(
+    "prepared",
+    [
+        "usaha sudah 5 tahun masih boleh tarif 0,5 persen",  # a rule, not a file
+        "saldo etoll kepotong dua kali",  # not a tax payment left unrecorded
+        "gaji kepotong pajak berapa",
+        "cara mengajukan keberatan",
+        "berapa lama proses restitusi",
+    ],
+)
+def test_validasi_patterns_leave_rules_and_procedures_alone(prepared):
+    assert validasi_cues(prepared, prepared) == []

@@ -16,10 +16,16 @@ Steps, each on the dev queries only:
 3. ``category_mix``: the value in a grid with the best category accuracy
    (then macro-F1; ties go to the value nearest 0.5).
 4. ``confident`` (below it ``tidak_ada_di_kb`` is raised), then
-   ``interpretasi_threshold`` and ``validasi_threshold``: the threshold with
-   the highest recall whose precision is at least ``min_precision``
-   (0.85); if none reaches it, the best F1, and the summary says so. Among
+   ``interpretasi_threshold`` and ``validasi_threshold``, against the
+   issue's flag target (precision >= ``target_precision`` 0.80 and recall
+   >= ``target_recall`` 0.90): among thresholds meeting both, the highest
+   recall; if none does, the threshold closest to the target on its worse
+   side, max(min(P / 0.80, R / 0.90)), and the summary says so. Among
    thresholds that tie, the middle one is kept, the farthest from either edge.
+   The earlier rule (highest recall at precision >= 0.85, else best F1) put
+   validasi at 0.94 on the 171 dev queries: precision 0.88, recall 0.68 on
+   dev, so a flag that exists to catch record checks missed a third of them;
+   the target rule lands where both errors are weighed against the target.
 
 Everything is measured through the engine's public surface
 (``Engine.candidates``, ``Engine.suggest`` with patched parameters), so the
@@ -78,7 +84,8 @@ class CalibrationConfig:
         default=tuple(round(0.05 + 0.01 * i, 2) for i in range(91)),
         metadata={"help": "values tried for confident and the flag thresholds"},
     )
-    min_precision: float = field(default=0.85, metadata={"help": "precision floor of a flag"})
+    target_precision: float = field(default=0.80, metadata={"help": "flag precision target"})
+    target_recall: float = field(default=0.90, metadata={"help": "flag recall target"})
 
 
 # -- pure pieces -----------------------------------------------------------------------
@@ -222,7 +229,7 @@ class ThresholdChoice:
     f1: float
     flagged: int
     positives: int
-    met_precision: bool
+    met_target: bool
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -233,18 +240,23 @@ def choose_threshold(
     predict: Callable[[float], np.ndarray],
     labels: Sequence[bool],
     *,
-    min_precision: float = 0.85,
+    target_precision: float = 0.80,
+    target_recall: float = 0.90,
 ) -> ThresholdChoice:
-    """The threshold with the highest recall at precision >= ``min_precision``.
+    """The threshold that best meets a precision and recall target.
 
     Args:
         thresholds: candidates, in ascending order.
         predict: threshold -> boolean array, True where the flag is raised.
         labels: True where the gold set has the flag.
-        min_precision: the precision floor.
+        target_precision: the precision the flag should reach.
+        target_recall: the recall the flag should reach.
 
-    Falls back to the best F1 (``met_precision=False``) when no threshold
-    reaches the floor. Among equally good thresholds the middle one is kept.
+    Among thresholds meeting both targets, the highest recall (then the
+    highest precision) wins (``met_target=True``). When none meets both, the
+    one whose worse side is closest to its target, ``max(min(P / target_P,
+    R / target_R))``, wins (``met_target=False``). Among equally good
+    thresholds the middle one is kept.
 
     Raises:
         ValueError: no positive label (nothing to choose from).
@@ -258,19 +270,25 @@ def choose_threshold(
         tp = int((pred & y).sum())
         fp = int((pred & ~y).sum())
         fn = int((~pred & y).sum())
-        s = prf(tp, fp, fn)
-        rows.append((t, s, int(pred.sum())))
-    ok = [r for r in rows if r[2] > 0 and r[1].precision >= min_precision]
+        rows.append((t, prf(tp, fp, fn), int(pred.sum())))
+    ok = [
+        r
+        for r in rows
+        if r[2] > 0 and r[1].precision >= target_precision and r[1].recall >= target_recall
+    ]
     if ok:
-        best = max(r[1].recall for r in ok)
-        tied = [r for r in ok if r[1].recall == best]
-        top_p = max(r[1].precision for r in tied)
-        tied = [r for r in tied if r[1].precision == top_p]
+        key = [(r[1].recall, r[1].precision) for r in ok]
     else:
-        best = max(r[1].f1 for r in rows)
-        tied = [r for r in rows if r[1].f1 == best]
+        ok = rows
+        key = [
+            round(min(r[1].precision / target_precision, r[1].recall / target_recall), 9)
+            for r in rows
+        ]
+    best = max(key)
+    tied = [r for r, k in zip(ok, key, strict=True) if k == best]
     t, s, flagged = tied[(len(tied) - 1) // 2]
-    return ThresholdChoice(float(t), s.precision, s.recall, s.f1, flagged, int(y.sum()), bool(ok))
+    met = s.precision >= target_precision and s.recall >= target_recall and flagged > 0
+    return ThresholdChoice(float(t), s.precision, s.recall, s.f1, flagged, int(y.sum()), met)
 
 
 def choose_category_mix(
@@ -426,7 +444,8 @@ def calibrate_engine(
             cfg.threshold_grid,
             lambda t: (cats == OUT_OF_SCOPE) | (tops < t),
             labels,
-            min_precision=cfg.min_precision,
+            target_precision=cfg.target_precision,
+            target_recall=cfg.target_recall,
         )
         fitted = dataclasses.replace(fitted, confident=choice.threshold)
         thresholds["confident"] = choice
@@ -447,7 +466,8 @@ def calibrate_engine(
                 cfg.threshold_grid,
                 lambda t, conf=conf: conf >= t,
                 labels,
-                min_precision=cfg.min_precision,
+                target_precision=cfg.target_precision,
+                target_recall=cfg.target_recall,
             )
         except ValueError:
             thresholds[attr] = None
@@ -456,10 +476,11 @@ def calibrate_engine(
         thresholds[attr] = choice
         fitted = dataclasses.replace(fitted, **{attr: choice.threshold})
     for name, choice in thresholds.items():
-        if choice is not None and not choice.met_precision:
+        if choice is not None and not choice.met_target:
             notes.append(
-                f"{name}: no threshold reaches precision {cfg.min_precision}; "
-                f"kept the best F1 ({choice.f1:.2f})"
+                f"{name}: no threshold reaches precision {cfg.target_precision} with recall "
+                f"{cfg.target_recall}; kept the closest (P {choice.precision:.2f}, "
+                f"R {choice.recall:.2f})"
             )
     say("thresholds " + ", ".join(f"{k}={v.threshold}" for k, v in thresholds.items() if v))
 

@@ -100,27 +100,34 @@ def test_fit_platt_is_scale_free():
     assert b2 == pytest.approx(b - 6 * a, rel=1e-3)
 
 
-def test_choose_threshold_highest_recall_at_the_precision_floor():
-    conf = np.array([0.95, 0.9, 0.8, 0.7, 0.6, 0.3])
-    labels = [True, True, True, False, True, False]
-    # t <= 0.6 fires 5 (4 right, P .8); t in (0.6, 0.7] fires 4 (3 right, P .75);
-    # t in (0.7, 0.8] fires 3, all right: P 1, R .75 -> the best recall at P >= .85.
+def test_choose_threshold_highest_recall_among_those_meeting_the_target():
+    conf = np.array([0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.3, 0.2, 0.1, 0.05])
+    labels = [True, True, True, True, True, True, True, True, True, False]
+    labels[4] = False  # 0.6 is a false alarm
+    # positives: 0.95 .9 .8 .7 .5 .3 .2 .1 (8).
+    # t in (0.05, 0.1] fires 9: P 8/9 .889, R 1.0 -> meets both, the best recall.
+    # t in (0.1, 0.2] fires 8: P 7/8, R .875 (misses the recall target).
     choice = choose_threshold(
-        [0.5, 0.65, 0.75, 0.8, 0.85, 0.92], lambda t: conf >= t, labels, min_precision=0.85
+        [0.08, 0.1, 0.15, 0.4, 0.75], lambda t: conf >= t, labels, target_precision=0.8
     )
-    assert choice.threshold == 0.75  # 0.75 and 0.8 tie; the lower middle one is kept
-    assert (choice.precision, choice.recall, choice.flagged) == (1.0, 0.75, 3)
-    assert choice.met_precision
+    assert choice.threshold == 0.08  # 0.08 and 0.1 tie (P .889, R 1); the lower middle
+    assert (round(choice.precision, 3), choice.recall, choice.flagged) == (0.889, 1.0, 9)
+    assert choice.met_target
 
 
-def test_choose_threshold_falls_back_to_best_f1():
-    conf = np.array([0.9, 0.8, 0.7])
-    labels = [False, True, False]
-    choice = choose_threshold([0.5, 0.75, 0.85], lambda t: conf >= t, labels, min_precision=0.9)
-    # 0.75 fires {0.9, 0.8}: P .5 R 1 F1 .667 is the best F1; nothing reaches P .9.
-    assert choice.threshold == 0.75 and not choice.met_precision
+def test_choose_threshold_closest_to_the_target_when_none_meets_it():
+    conf = np.array([0.9, 0.8, 0.7, 0.6, 0.5])
+    labels = [True, False, True, False, True]
+    # t=0.85: P 1, R 1/3 -> min(1.25, .37) .37
+    # t=0.75: P .5, R 1/3 -> .37 ; t=0.65: P 2/3, R 2/3 -> min(.83, .74) .74
+    # t=0.45: P .6, R 1 -> min(.75, 1.11) .75: the closest, though precision is low
+    choice = choose_threshold(
+        [0.45, 0.65, 0.75, 0.85], lambda t: conf >= t, labels, target_precision=0.8
+    )
+    assert choice.threshold == 0.45 and not choice.met_target
+    assert (choice.precision, choice.recall) == (0.6, 1.0)
     with pytest.raises(ValueError, match="no positive"):
-        choose_threshold([0.5], lambda t: conf >= t, [False, False, False])
+        choose_threshold([0.5], lambda t: conf >= t, [False, False, False, False, False])
 
 
 def test_choose_category_mix_prefers_accuracy_then_the_middle():

@@ -24,7 +24,13 @@ import joblib
 import numpy as np
 
 from indexer.artifacts import MANIFEST, IndexLocation, commit_build, staging_dir, write_json
-from indexer.classify import ClassifierConfig, Featurizer, RequestClassifiers, fit_model
+from indexer.classify import (
+    ClassifierConfig,
+    Featurizer,
+    PrototypeMargin,
+    RequestClassifiers,
+    fit_model,
+)
 from indexer.encoders import EmbeddingCache, Encoder
 from indexer.text import TextConfig, TextPipeline, build_vocabulary
 from kb.schema import Article
@@ -33,7 +39,7 @@ from kb.training import TrainingExample
 FORMAT_VERSION = 1
 # Bump whenever train_classifiers changes what it learns from or how: the
 # classifier cache is keyed by inputs, and code changes must not hit it.
-CLASSIFIER_RECIPE = 2
+CLASSIFIER_RECIPE = 3
 UNIT_KINDS = ("title", "question", "passage")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -193,7 +199,21 @@ def train_classifiers(
     )
     models = {name: fit_model(x, y, config) for name, (x, y) in labels.items()}
     counts = {name: _count(y) for name, (_, y) in labels.items()}
-    return RequestClassifiers(featurizer=featurizer, models=models, training_counts=counts)
+    # interpretasi neighbours: the written requests against the normative
+    # examples and the KB's own titles and questions
+    is_int = np.array(["interpretasi" in e.flags for e in examples], dtype=bool)
+    margins = {
+        "interpretasi": PrototypeMargin.fit(
+            example_vectors[is_int],
+            np.vstack([example_vectors[~is_int], unit_vectors[art_idx]]),
+            k=config.knn_k,
+            weight=config.knn_weight,
+            max_negatives=config.knn_max_negatives,
+        )
+    }
+    return RequestClassifiers(
+        featurizer=featurizer, models=models, training_counts=counts, margins=margins
+    )
 
 
 def classifier_inputs_key(

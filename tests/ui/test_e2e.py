@@ -225,6 +225,7 @@ def test_agent_takes_a_call_in_a_real_browser(server, shots, capsys, record_prop
         search.fill("lupa efin")
         search.press("Enter")
         expect(admin_page.get_by_text(re.compile(r"^\d artikel$"))).to_be_visible()
+        _settle(admin_page)  # unpaced, the search's run once redrew the list under the click
         admin_page.get_by_label("Artikel", exact=True).click()
         admin_page.get_by_role("option").first.click()
         expect(admin_page.get_by_role("heading", name=re.compile("EFIN"))).to_be_visible()

@@ -648,10 +648,7 @@ def load_harness(
 ) -> Harness:
     """Build (or reuse) the evaluation indexes under ``work_dir`` and wrap them
     (the index without question vectors only when ``no_qvec`` is chosen)."""
-    from suggest.engine import limit_blas_threads
-
-    # The same thread limits as a serving process, so latencies are comparable.
-    limit_blas_threads()
+    # Every Engine sets the serving process's thread limits, so latencies compare.
     names = check_config_names(configs)
     common = {"work_dir": work_dir, "encoder": encoder, "cache_path": cache_path}
     engine = load_eval_engine(articles, examples, **common)

@@ -184,9 +184,10 @@ def train_classifiers(
         "category": (x_all, cat_labels),
         "jenis": (x_ex, [e.jenis for e in examples]),
     }
+    is_int = np.array(["interpretasi" in e.flags for e in examples], dtype=bool)
     labels["interpretasi"] = (
         x_all,
-        ["no"] * len(art_texts) + ["yes" if "interpretasi" in e.flags else "no" for e in examples],
+        ["no"] * len(art_texts) + ["yes" if y else "no" for y in is_int],
     )
     # Questions of articles that need the caller's records ("status npwp saya")
     # are not evidence either way for validasi: leave them out rather than
@@ -201,7 +202,6 @@ def train_classifiers(
     counts = {name: _count(y) for name, (_, y) in labels.items()}
     # interpretasi neighbours: the written requests against the normative
     # examples and the KB's own titles and questions
-    is_int = np.array(["interpretasi" in e.flags for e in examples], dtype=bool)
     margins = {
         "interpretasi": PrototypeMargin.fit(
             example_vectors[is_int],

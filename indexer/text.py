@@ -5,7 +5,8 @@ The same pipeline prepares articles at build time and queries at run time, so
 
 1. :func:`normalize` - Unicode, case, number forms, punctuation (idempotent);
 2. :func:`tokenize`;
-3. :meth:`TextPipeline.expand` - domain abbreviations first, then slang;
+3. :meth:`TextPipeline.expand` - domain abbreviations first, then slang, then
+   colloquial verb forms (:meth:`TextPipeline.colloquial`);
 4. :meth:`TextPipeline.correct` - query typos against the KB vocabulary;
 5. :meth:`TextPipeline.stem` - Sastrawi through a cached map with overrides.
 """
@@ -14,10 +15,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -27,6 +29,7 @@ from indexer.lexicon import (
     INTENT_WORDS,
     PLACE_NAMES,
     PROTECTED_TERMS,
+    QUESTION_TYPES,
     SLANG,
     STEM_OVERRIDES,
     STOPWORDS,
@@ -49,6 +52,46 @@ _UNITS = (
 _PUNCT = re.compile(r"(?:(?<![0-9]),|,(?![0-9])|[^a-z0-9\s,])+")
 _TOKEN = re.compile(r"[0-9]+(?:,[0-9]+)?(?![a-z])|[a-z0-9]+")
 _NUMERIC = re.compile(r"^[0-9]+(?:,[0-9]+)?$")
+# Colloquial nasal prefixes and the initials they replace, most specific first:
+# "nge-" + root, "ng-" for a vowel, k or h ("ngurus", "ngirim", "ngitung"),
+# "ny-" for c or s ("nyicil", "nyetor"; c first, or "nyari" would be "sari"),
+# "n-" for t ("nunggak", "nanggung").
+_NASAL_PREFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("nge", ("",)),
+    ("ng", ("", "k", "h")),
+    ("ny", ("c", "s")),
+    ("n", ("t",)),
+)
+
+
+_QUESTION_TYPES = tuple(
+    (name, re.compile(r"\b(?:" + "|".join(map(re.escape, phrases)) + r")(?:nya)?\b"))
+    for name, phrases in QUESTION_TYPES.items()
+)
+QUESTION_TYPE_NAMES: tuple[str, ...] = tuple(QUESTION_TYPES)
+
+
+def question_types(prepared: str) -> frozenset[str]:
+    """The kinds of answer a prepared text asks for (see ``QUESTION_TYPES``).
+
+    >>> sorted(question_types("syarat balik nama bawa apa saja dan berapa biayanya"))
+    ['berapa', 'syarat']
+    """
+    return frozenset(name for name, rx in _QUESTION_TYPES if rx.search(prepared))
+
+
+def question_type_profile(prepared_texts: Sequence[str]) -> np.ndarray:
+    """Share of the texts (an article's title and questions) asking each type,
+    in the order of ``QUESTION_TYPE_NAMES``.
+
+    >>> question_type_profile(["kapan batas lapor", "berapa dendanya kalau telat"]).tolist()
+    [0.5, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    """
+    out = np.zeros(len(QUESTION_TYPE_NAMES), dtype=np.float32)
+    for text in prepared_texts:
+        found = question_types(text)
+        out += [name in found for name in QUESTION_TYPE_NAMES]
+    return out / max(len(prepared_texts), 1)
 
 
 def _split_letters_digits(match: re.Match[str]) -> str:
@@ -147,6 +190,7 @@ class TextPipeline:
             self._by_initial.setdefault(word[0], []).append(word)
         self._stem_cache: dict[str, str] = dict(stem_map or {})
         self._correction_cache: dict[str, str] = {}
+        self._colloquial_cache: dict[str, str] = {}
         self._stopwords = STOPWORDS - INTENT_WORDS
 
     # -- steps -----------------------------------------------------------------
@@ -163,8 +207,58 @@ class TextPipeline:
             elif tok in SLANG:
                 out.extend(SLANG[tok].split())
             else:
-                out.append(tok)
+                out.append(self.colloquial(tok))
         return out
+
+    def colloquial(self, token: str) -> str:
+        """The standard form of a colloquial verb, or the token unchanged.
+
+        Speech drops the "me-" of the nasal prefix and says "-in" for "-kan":
+        "nunggak" -> "tunggak", "nyicil" -> "cicil", "ngirim" -> "kirim",
+        "ngajuin" -> "ajukan", "diwakilin" -> "diwakilkan". A rewrite is only
+        taken when it lands on a root of Sastrawi's dictionary (or a word
+        whose stem is one), and only for tokens that are not words already,
+        so "nomor", "nanti", "mesin" and "login" pass untouched; the result is
+        never rewritten again (the step is idempotent).
+        """
+        if (
+            len(token) < 5
+            or not token.isalpha()
+            or token in PROTECTED_TERMS
+            or token in self._known_words
+            or token in self._dictionary
+        ):
+            return token
+        cached = self._colloquial_cache.get(token)
+        if cached is not None:
+            return cached
+        fixed = self._nasal_root(token) or self._in_suffix(token) or token
+        if len(self._colloquial_cache) < 100_000:
+            self._colloquial_cache[token] = fixed
+        return fixed
+
+    def _in_suffix(self, token: str) -> str | None:
+        if not token.endswith("in") or len(token) < 5:
+            return None
+        candidate = token[:-2] + "kan"
+        stem = self.stem(candidate)
+        return candidate if stem in self._dictionary else None
+
+    def _nasal_root(self, token: str) -> str | None:
+        for prefix, replacements in _NASAL_PREFIXES:
+            rest = token[len(prefix) :]
+            if not token.startswith(prefix) or len(rest) < 3:
+                continue
+            if prefix != "nge" and rest[0] not in "aiueo":
+                continue
+            for repl in replacements:
+                root = repl + rest
+                if root in self._dictionary:
+                    return root
+                suffixed = self._in_suffix(root)
+                if suffixed is not None:
+                    return suffixed
+        return None
 
     @cached_property
     def _known_words(self) -> frozenset[str]:
@@ -262,6 +356,10 @@ class TextPipeline:
     def words(self, text: str) -> list[str]:
         """Normalised, expanded tokens (no correction): the vocabulary's view."""
         return self.expand(tokenize(normalize(text)))
+
+    def question_type_profile(self, texts: Sequence[str]) -> np.ndarray:
+        """:func:`question_type_profile` of raw texts (an article's title and questions)."""
+        return question_type_profile([" ".join(self.words(t)) for t in texts])
 
     def bm25_tokens(self, tokens: Iterable[str]) -> list[str]:
         """Stemmed content tokens for BM25; intent words are kept."""

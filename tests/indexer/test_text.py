@@ -3,7 +3,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.lexicon import INTENT_WORDS, PROTECTED_TERMS, STEM_OVERRIDES
-from indexer.text import TextConfig, TextPipeline, build_vocabulary, normalize, tokenize
+from indexer.text import (
+    QUESTION_TYPE_NAMES,
+    TextConfig,
+    TextPipeline,
+    build_vocabulary,
+    normalize,
+    question_type_profile,
+    question_types,
+    tokenize,
+)
 
 
 @pytest.mark.parametrize(
@@ -132,3 +141,78 @@ def test_real_words_are_not_corrected_into_kb_words():
         "pemuthan": "pemutihan",
         "kratu": "kartu",
     }
+
+
+@pytest.mark.parametrize(
+    ("spoken", "standard"),
+    [
+        ("nunggak", "tunggak"),  # n- for t
+        ("nanggung", "tanggung"),
+        ("nyicil", "cicil"),  # ny- for c before s: "nyari" is cari, not sari
+        ("nyari", "cari"),
+        ("nyetor", "setor"),  # ... and s when c makes no word
+        ("ngirim", "kirim"),  # ng- for k
+        ("ngitung", "hitung"),  # ng- for h
+        ("ngurus", "urus"),  # ng- before a vowel-initial root
+        ("ngeblokir", "blokir"),  # nge-
+        ("ngajuin", "ajukan"),  # prefix and -in together
+        ("diwakilin", "diwakilkan"),  # -in for -kan
+        ("laporin", "laporkan"),
+        ("kehapus", "terhapus"),  # table: accidental passive ke- is ter-
+        ("dr", "dari"),
+    ],
+)
+def test_colloquial_forms_become_standard(spoken, standard):
+    assert TextPipeline().expand([spoken]) == [standard]
+
+
+@pytest.mark.parametrize(
+    "word",
+    # real words that look colloquial: dictionary roots, loan words, protected
+    # terms, and tokens whose rewrite lands on no root
+    ["nomor", "nanti", "nilai", "nama", "mesin", "login", "margin", "nonaktif", "ntpn", "nitku"],
+)
+def test_real_words_are_not_rewritten_as_colloquial(word):
+    assert TextPipeline().expand([word]) == [word]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="abcdeghiklmnoprstuwy", min_size=1, max_size=14))
+def test_colloquial_rewrite_is_idempotent(word):
+    pipe = TextPipeline()
+    once = pipe.expand([word])
+    assert pipe.expand(once) == once
+
+
+def test_colloquial_words_meet_the_kb_wording_in_bm25():
+    pipe = TextPipeline()
+    assert pipe.prepare_query("ngajuin keberatan").bm25_tokens == tuple(
+        pipe.prepare_document("mengajukan keberatan")
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "types"),
+    [
+        ("syarat balik nama bawa apa saja", {"syarat"}),
+        ("kapan batas waktu lapor spt", {"kapan"}),
+        ("berapa dendanya kalau terlambat", {"berapa"}),  # "-nya" allowed
+        ("efin tidak masuk ke email", {"kendala"}),
+        ("apa itu bukti penerimaan elektronik", {"pengertian"}),
+        ("bagaimana cara daftar npwp", {"cara"}),
+        ("npwp badan usaha", set()),
+        ("cabut berkas", {"syarat"}),
+        ("pendataan ulang", set()),  # whole words only: no "data" in "pendataan"
+    ],
+)
+def test_question_types(text, types):
+    assert question_types(text) == types
+
+
+def test_question_type_profile_is_the_share_of_texts_per_type():
+    profile = question_type_profile(["kapan batas lapor", "berapa denda telat", "berapa biaya"])
+    got = dict(zip(QUESTION_TYPE_NAMES, profile.tolist(), strict=True))
+    assert got["kapan"] == pytest.approx(1 / 3)
+    assert got["berapa"] == pytest.approx(2 / 3)
+    assert sum(got.values()) == pytest.approx(1.0)
+    assert question_type_profile([]).tolist() == [0.0] * len(QUESTION_TYPE_NAMES)

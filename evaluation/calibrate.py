@@ -2,8 +2,8 @@
 
 Steps, each on the dev queries only:
 
-1. Fusion weights: a small grid over the weights of ``bm25_rel``,
-   ``bm25_abs`` and ``fuzzy`` with ``dense`` fixed at 1.0 (the Platt slope
+1. Fusion weights: a small grid over the weight of every feature but
+   ``dense``, which is fixed at 1.0 (the Platt slope
    absorbs the overall scale); the grid point with the best hit@1, then
    MRR@10, wins; remaining ties go to the point nearest the defaults.
 2. Platt scaling: a logistic regression of "this candidate is acceptable" on
@@ -71,7 +71,7 @@ class CalibrationConfig:
     """Grids and targets of ``sigap eval calibrate``."""
 
     weight_grid: tuple[float, ...] = field(
-        default=_GRID, metadata={"help": "values tried for bm25_rel, bm25_abs, fuzzy"}
+        default=_GRID, metadata={"help": "values tried for each weight but dense"}
     )
     platt_top_k: int = field(
         default=5, metadata={"help": "top candidates per query Platt is fitted on (shown)"}

@@ -18,6 +18,11 @@ from pathlib import Path
 
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
+QUESTION_TYPES_FILE = "question_types.npy"  # (articles, types), see indexer.text
+# What this code writes and reads. 2: question types per article, colloquial
+# verb forms in the text tables. An index of another format is not served:
+# the text preparation of its documents no longer matches the queries'.
+FORMAT_VERSION = 2
 _VERSION_OK = re.compile(r"^[A-Za-z0-9._-]+$")
 
 
@@ -61,6 +66,15 @@ def read_pointer(root: Path | str) -> IndexLocation:
         raise IndexNotFound(
             f"index {version} named by {pointer} is missing or incomplete; "
             "run 'sigap index build' again"
+        )
+    try:
+        found = json.loads((loc.path / MANIFEST).read_text(encoding="utf-8")).get("format_version")
+    except (OSError, ValueError, AttributeError):
+        found = None
+    if found != FORMAT_VERSION:
+        raise IndexNotFound(
+            f"index {version} has format {found}, this SIGAP reads format {FORMAT_VERSION}; "
+            "run 'sigap index build' to rebuild it"
         )
     return loc
 

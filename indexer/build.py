@@ -23,7 +23,15 @@ import faiss
 import joblib
 import numpy as np
 
-from indexer.artifacts import MANIFEST, IndexLocation, commit_build, staging_dir, write_json
+from indexer.artifacts import (
+    FORMAT_VERSION,
+    MANIFEST,
+    QUESTION_TYPES_FILE,
+    IndexLocation,
+    commit_build,
+    staging_dir,
+    write_json,
+)
 from indexer.classify import (
     ClassifierConfig,
     Featurizer,
@@ -36,7 +44,6 @@ from indexer.text import TextConfig, TextPipeline, build_vocabulary
 from kb.schema import Article
 from kb.training import TrainingExample
 
-FORMAT_VERSION = 1
 # Bump whenever train_classifiers changes what it learns from or how: the
 # classifier cache is keyed by inputs, and code changes must not hit it.
 CLASSIFIER_RECIPE = 3
@@ -122,6 +129,11 @@ def article_units(articles: Sequence[Article], config: BuildConfig) -> list[Unit
             passages = passages[: config.passages_per_article]
         units.extend(Unit(i, "passage", p) for p in passages)
     return units
+
+
+def article_question_types(articles: Sequence[Article], pipe: TextPipeline) -> np.ndarray:
+    """(n_articles, n_types) float32: what each article's title and questions ask."""
+    return np.vstack([pipe.question_type_profile((a.title, *a.questions)) for a in articles])
 
 
 def bm25_document(article: Article) -> str:
@@ -353,6 +365,7 @@ def build_index(
     t = time.perf_counter()
     staging = staging_dir(index_root, kb_version)
     np.save(staging / "vectors.npy", vectors)
+    np.save(staging / QUESTION_TYPES_FILE, article_question_types(articles, pipe))
     faiss.write_index(faiss_index, str(staging / "faiss.index"))
     bm25.save(str(staging / "bm25"))
     joblib.dump(classifiers, staging / "classifiers.joblib")

@@ -16,10 +16,23 @@ import joblib
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from indexer.artifacts import MANIFEST, IndexLocation, IndexNotFound, read_pointer
+from indexer.artifacts import (
+    MANIFEST,
+    QUESTION_TYPES_FILE,
+    IndexLocation,
+    IndexNotFound,
+    read_pointer,
+)
 from indexer.classify import RequestClassifiers
 from indexer.encoders import Encoder, make_encoder
-from indexer.text import PreparedQuery, TextConfig, TextPipeline, normalize
+from indexer.text import (
+    QUESTION_TYPE_NAMES,
+    PreparedQuery,
+    TextConfig,
+    TextPipeline,
+    normalize,
+    question_types,
+)
 from kb.categories import OUT_OF_SCOPE, load_codes
 from suggest.flags import Cue, combine, interpretasi_cues, validasi_cues
 from suggest.records import CategoryPrediction, CodeScore, Flag, Suggestion, SuggestionResult
@@ -30,6 +43,7 @@ from suggest.scoring import (
     calibrate,
     fuse_matrix,
     mix_category,
+    question_type_match,
 )
 
 MAX_QUERY_CHARS = 1000
@@ -68,6 +82,7 @@ class RetrievalOptions:
     bm25: bool = True
     fuzzy: bool = True
     category: bool = True
+    qtype: bool = True
 
 
 @dataclass
@@ -131,6 +146,7 @@ class IndexState:
             for a in self.articles
         ]
         self.category_codes = tuple(load_codes().topics)
+        self.question_types: np.ndarray = np.load(path / QUESTION_TYPES_FILE)
         # Warm the lazy parts (Sastrawi dictionary and stemmer) before serving.
         self.pipeline.prepare_query("cara lapor pajak kendaraan")
 
@@ -356,6 +372,12 @@ class Engine:
             if opts.category:
                 cat_p = probs["category"]
                 feats[:, 4] = [cat_p.get(state.articles[a]["category"], 0.0) for a in arts]
+            if opts.qtype:
+                asked = question_types(prep.dense_text)
+                feats[:, 5] = question_type_match(
+                    np.array([t in asked for t in QUESTION_TYPE_NAMES]),
+                    state.question_types[arts],
+                )
         return Candidates(arts, feats, best_unit[arts] if len(arts) else best_unit[:0], probs)
 
     def _dense(self, state: IndexState, qvec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

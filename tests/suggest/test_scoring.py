@@ -11,17 +11,47 @@ from suggest.scoring import (
     fuse,
     fuse_matrix,
     mix_category,
+    question_type_match,
 )
 
-W = {"dense": 1.0, "bm25_rel": 0.2, "bm25_abs": 0.2, "fuzzy": 0.2, "category": 0.5}
+W = {
+    "dense": 1.0,
+    "bm25_rel": 0.2,
+    "bm25_abs": 0.2,
+    "fuzzy": 0.2,
+    "category": 0.5,
+    "qtype": 0.25,
+}
 
 
 def test_fuse_hand_checked():
-    # 0.8 + 0.2*1.0 + 0.2*0.5 + 0.2*0.5 + 0.5*0.4 = 1.4
-    f = {"dense": 0.8, "bm25_rel": 1.0, "bm25_abs": 0.5, "fuzzy": 0.5, "category": 0.4}
-    assert fuse(f, W) == pytest.approx(1.4)
-    row = np.array([[0.8, 1.0, 0.5, 0.5, 0.4], [0.5, 0.0, 0.0, 0.0, 0.0]])
-    assert fuse_matrix(row, W).tolist() == pytest.approx([1.4, 0.5])
+    # 0.8 + 0.2*1.0 + 0.2*0.5 + 0.2*0.5 + 0.5*0.4 + 0.25*0.8 = 1.6
+    f = {
+        "dense": 0.8,
+        "bm25_rel": 1.0,
+        "bm25_abs": 0.5,
+        "fuzzy": 0.5,
+        "category": 0.4,
+        "qtype": 0.8,
+    }
+    assert fuse(f, W) == pytest.approx(1.6)
+    row = np.array([[0.8, 1.0, 0.5, 0.5, 0.4, 0.8], [0.5, 0.0, 0.0, 0.0, 0.0, 0.0]])
+    assert fuse_matrix(row, W).tolist() == pytest.approx([1.6, 0.5])
+
+
+def test_question_type_match_hand_checked():
+    articles = np.array(
+        [
+            [1.0, 0.0, 0.0],  # every text asks "when"
+            [0.2, 0.6, 0.0],
+            [0.0, 0.0, 1.0],
+        ]
+    )
+    # the query asks types 0 and 1: mean of the two shares per article
+    got = question_type_match(np.array([True, True, False]), articles)
+    assert got.tolist() == pytest.approx([0.5, 0.4, 0.0])
+    # a query that asks no type leaves every article at 0 (no effect on ranking)
+    assert question_type_match(np.zeros(3, bool), articles).tolist() == [0.0, 0.0, 0.0]
 
 
 def test_calibrate_hand_checked():

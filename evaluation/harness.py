@@ -404,8 +404,10 @@ def configured_engine(
         text_cfg = dataclasses.replace(text_cfg, expand_abbreviations=False)
     if text_cfg != pipe.config:
         state.pipeline = TextPipeline(text_cfg, vocabulary=pipe.vocabulary, stem_map=pipe.stem_map)
+    # "dense" is the encoder alone: no BM25, fuzzy, topic or question-type
+    # evidence in its ranking (its category column still shows the classifier).
     options = (
-        RetrievalOptions(dense=True, bm25=False, fuzzy=False)
+        RetrievalOptions(dense=True, bm25=False, fuzzy=False, category=False, qtype=False)
         if name == "dense"
         else RetrievalOptions()
     )

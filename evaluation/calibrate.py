@@ -3,9 +3,10 @@
 Steps, each on the dev queries only:
 
 1. Fusion weights: a small grid over the weight of every feature but
-   ``dense``, which is fixed at 1.0 (the Platt slope
-   absorbs the overall scale); the grid point with the best hit@1, then
-   MRR@10, wins; remaining ties go to the point nearest the defaults.
+   ``dense``, which is fixed at 1.0 (the Platt slope absorbs the overall
+   scale); the grid point whose neighbourhood has the best mean hit@1, then
+   MRR@10, wins (robust to the few queries a lone optimum rests on);
+   remaining ties go to the point nearest the defaults.
 2. Platt scaling: a logistic regression of "this candidate is acceptable" on
    the fused score of the top ``platt_top_k`` (5) candidates of every query,
    the suggestions a panel shows, so every score shown means P(acceptable).
@@ -137,16 +138,26 @@ def search_weights(
     grid: Sequence[float] = _GRID,
     *,
     reference: dict[str, float] | None = None,
+    smooth_radius: int = 1,
 ) -> WeightSearch:
     """Grid search of the fusion weights (``dense`` fixed at 1.0).
+
+    Each grid point is judged by the mean hit@1 (then MRR@10) of itself and its
+    neighbours within ``smooth_radius`` grid steps on every axis, so a flat
+    optimum wins over a lone spike: with ~150 dev queries one query is 0.7
+    points, and a spike is mostly those few queries. (Measured: two builds
+    that differed only in extra training examples moved the plain arg-max
+    between category weights 0.3 and 0.5, and test hit@1 by 1.5 points; the
+    smoothed choice was 0.3 for both.)
 
     Args:
         queries: candidates of the dev queries; unanswerable ones are ignored,
             answerable ones whose acceptable article is not a candidate count
             as misses.
-        grid: values tried for each of the other three weights.
+        grid: values tried for each of the other weights.
         reference: ties go to the point nearest these weights (default:
             the defaults of :class:`FusionParams`).
+        smooth_radius: 0 judges each point alone.
 
     Raises:
         ValueError: no answerable query.
@@ -170,9 +181,35 @@ def search_weights(
         hits += ranks == 1
         rr += np.where((ranks >= 1) & (ranks <= 10), 1.0 / np.maximum(ranks, 1), 0.0)
     n = len(answerable)
+    judged = neighbourhood_mean(hits / n + 1e-3 * rr / n, len(grid), len(others), smooth_radius)
     distance = np.array([sum(abs(p[f] - reference.get(f, 0.0)) for f in FEATURES) for p in points])
-    best = min(range(len(points)), key=lambda i: (-hits[i], -rr[i], distance[i], i))
+    best = min(
+        range(len(points)),
+        key=lambda i: (-round(judged[i], 12), -hits[i], -rr[i], distance[i], i),
+    )
     return WeightSearch(points[best], hits[best] / n, rr[best] / n, len(points))
+
+
+def neighbourhood_mean(values: np.ndarray, size: int, dims: int, radius: int) -> np.ndarray:
+    """Mean of each point of a ``size ** dims`` grid (flattened in
+    ``itertools.product`` order) and its neighbours within ``radius`` steps per
+    axis, counting only neighbours inside the grid.
+
+    >>> neighbourhood_mean(np.array([0.0, 1.0, 0.0, 0.0]), 2, 2, 1).tolist()
+    [0.25, 0.25, 0.25, 0.25]
+    >>> neighbourhood_mean(np.array([3.0, 0.0, 0.0]), 3, 1, 1).tolist()
+    [1.5, 1.0, 0.0]
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if radius <= 0:
+        return values
+    from scipy.ndimage import uniform_filter
+
+    cube = values.reshape((size,) * dims)
+    window = 2 * radius + 1
+    total = uniform_filter(cube, size=window, mode="constant", cval=0.0)
+    count = uniform_filter(np.ones_like(cube), size=window, mode="constant", cval=0.0)
+    return (total / count).ravel()
 
 
 def platt_training_set(

@@ -64,6 +64,33 @@ def test_weight_search_finds_the_weighting_that_ranks_right():
             assert found.weights[f] == min(grid, key=lambda g, f=f: abs(g - defaults[f]))
 
 
+def test_weight_search_prefers_a_plateau_to_a_lone_spike():
+    # bm25_rel = 0.1 ranks 3 of 4 queries right, but 0.0 ranks none; from 0.2 up
+    # every value ranks 2 of 4. The neighbourhood of 0.2 (0.1, 0.2, 0.3) averages
+    # (3 + 2 + 2) / 3 = 2.33 against (0 + 3 + 2) / 3 = 1.67 for 0.1.
+    def wins_above(t):  # right article has the BM25 match, needs w_rel > t
+        return _cands("a", [_row(dense=0.8), _row(dense=0.8 - t, bm25_rel=1.0)], [False, True])
+
+    only_at_01 = [  # wins iff 0.06 < w_rel < 0.14
+        _cands(
+            f"c{i}",
+            [
+                _row(dense=0.78),
+                _row(dense=0.68, bm25_rel=1.0),
+                _row(dense=0.75, bm25_rel=0.5),
+            ],
+            [False, False, True],
+        )
+        for i in range(2)
+    ]
+    queries = [wins_above(0.05), wins_above(0.15), *only_at_01]
+    grid = (0.0, 0.1, 0.2, 0.3, 0.4)
+    assert search_weights(queries, grid=grid, smooth_radius=0).weights["bm25_rel"] == 0.1
+    found = search_weights(queries, grid=grid)
+    assert found.weights["bm25_rel"] == 0.2
+    assert found.hit_at_1 == 0.5  # the chosen point's own score is reported
+
+
 def test_weight_search_needs_an_answerable_query():
     with pytest.raises(ValueError, match="no answerable"):
         search_weights([_cands("q", [_row(dense=0.5)], [False], answerable=False)])

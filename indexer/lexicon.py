@@ -572,7 +572,7 @@ VEHICLE_WORDS: frozenset[str] = frozenset(
 )
 INFORMAL_WORDS: frozenset[str] = frozenset(
     """
-    maksa muter nanya ngasih gitu gini mulu kepake deket bill part indo antam binance
+    maksa muter mulu deket bill part indo antam binance
     booking cleaning setup reset resign online offline admin error login logout link
     upload download email update password akun klik menu fitur aplikasi app website
     transfer mbanking ebanking qris gopay ovo dana shopee tokopedia bukalapak

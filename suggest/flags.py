@@ -161,11 +161,11 @@ _VALIDASI_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "permohonan atau pembayarannya tertahan sekian lama",
         ),
         (
-            r"\bpadahal sudah (bayar|lunas|setor|lapor|kirim|ajukan|ajuin|transfer|daftar)\w*\b",
+            r"\bpadahal sudah (bayar|lunas|setor|lapor|kirim|ajukan|transfer|daftar)\w*\b",
             "sudah melakukan sesuatu tetapi belum tercatat",
         ),
         (
-            r"\b(kepotong|terpotong|terdebet|kedebet|didebet)\b.*\b(tapi|belum|gagal|tidak)\b",
+            r"\b(terpotong|terdebet|didebet)\b.*\b(tapi|belum|gagal|tidak)\b",
             "dana terpotong tetapi transaksinya belum tercatat",
         ),
         (

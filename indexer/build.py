@@ -35,18 +35,20 @@ from indexer.artifacts import (
 from indexer.classify import (
     ClassifierConfig,
     Featurizer,
+    OutOfFold,
     PrototypeMargin,
     RequestClassifiers,
     fit_model,
+    out_of_fold_yes,
 )
 from indexer.encoders import EmbeddingCache, Encoder
-from indexer.text import TextConfig, TextPipeline, build_vocabulary
+from indexer.text import TextConfig, TextPipeline, build_vocabulary, document_text
 from kb.schema import Article
 from kb.training import TrainingExample
 
 # Bump whenever train_classifiers changes what it learns from or how: the
 # classifier cache is keyed by inputs, and code changes must not hit it.
-CLASSIFIER_RECIPE = 3
+CLASSIFIER_RECIPE = 4
 UNIT_KINDS = ("title", "question", "passage")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -141,7 +143,7 @@ def article_question_types(articles: Sequence[Article], pipe: TextPipeline) -> n
 
 
 def bm25_document(article: Article) -> str:
-    return " ".join([article.title, *article.questions, *article.keywords, article.answer])
+    return document_text(article.title, article.questions, article.keywords, article.answer)
 
 
 def embed_units(units: Sequence[Unit], pipe: TextPipeline, cache: EmbeddingCache) -> np.ndarray:
@@ -227,8 +229,28 @@ def train_classifiers(
             max_negatives=config.knn_max_negatives,
         )
     }
+    # Out-of-fold interpretasi probabilities, for calibration's stacker. A
+    # training set too small to split (a fold without three flagged examples)
+    # builds without them; calibration then keeps the noisy-or and says so.
+    all_vectors = np.vstack([unit_vectors[art_idx], example_vectors]).astype(np.float32)
+    try:
+        oof = out_of_fold_yes(
+            x_all,
+            np.r_[np.zeros(len(art_texts), bool), is_int],
+            all_vectors,
+            fixed=len(art_texts),
+            config=config,
+        )
+    except ValueError:
+        out_of_fold = {}
+    else:
+        out_of_fold = {"interpretasi": OutOfFold(tuple(e.text for e in examples), is_int, oof)}
     return RequestClassifiers(
-        featurizer=featurizer, models=models, training_counts=counts, margins=margins
+        featurizer=featurizer,
+        models=models,
+        training_counts=counts,
+        margins=margins,
+        out_of_fold=out_of_fold,
     )
 
 

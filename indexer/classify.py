@@ -44,6 +44,10 @@ class ClassifierConfig:
     knn_max_negatives: int = field(
         default=20_000, metadata={"help": "cap on negative prototypes (large KBs)"}
     )
+    # Out-of-fold interpretasi probabilities of the training examples, for
+    # the calibration step to fit the flag's stacker on (sigap eval
+    # calibrate): five more fits of one model, about 1 s on the shipped KB.
+    oof_folds: int = field(default=5, metadata={"help": "folds for out-of-fold probabilities"})
 
 
 class Featurizer:
@@ -127,6 +131,66 @@ class PrototypeMargin:
         return float(1.0 / (1.0 + np.exp(-z)))
 
 
+@dataclass(frozen=True)
+class OutOfFold:
+    """Each training example's probability from a model that did not see it.
+
+    A model's probability on its own training examples is near 0 or 1; what it
+    gives a request it has not seen is what a stacker must learn to weigh.
+    """
+
+    texts: tuple[str, ...]  # the examples as written
+    labels: np.ndarray  # (n,) bool: the example carries the flag
+    p_yes: np.ndarray  # (n,) float
+
+
+def out_of_fold_yes(
+    features: sparse.csr_matrix,
+    labels: np.ndarray,
+    vectors: np.ndarray,
+    *,
+    fixed: int,
+    config: ClassifierConfig,
+    seed: int = 0,
+) -> np.ndarray:
+    """Out-of-fold ``p(yes)`` (model and prototype margin) of rows ``fixed:``.
+
+    Rows before ``fixed`` (the KB's own titles and questions) are in every
+    training fold; the rest are split into ``config.oof_folds`` seeded folds,
+    each predicted by a model and a margin fitted without it. The featuriser
+    is shared: its n-gram vocabulary is fitted without labels.
+
+    Raises:
+        ValueError: fewer foldable rows than folds, or a fold's training
+            rows lack a class.
+    """
+    labels = np.asarray(labels, dtype=bool)
+    n = len(labels)
+    folds = config.oof_folds
+    if n - fixed < folds:
+        raise ValueError(f"{n - fixed} examples cannot be split into {folds} folds")
+    fold = np.full(n, -1)
+    fold[fixed:] = np.random.default_rng(seed).permutation(n - fixed) % folds
+    out = np.zeros(n - fixed)
+    for k in range(folds):
+        held = fold == k
+        train = ~held
+        model = fit_model(features[train], np.where(labels[train], "yes", "no"), config)
+        margin = PrototypeMargin.fit(
+            vectors[train & labels],
+            vectors[train & ~labels],
+            k=config.knn_k,
+            weight=config.knn_weight,
+            max_negatives=config.knn_max_negatives,
+        )
+        yes = list(model.classes_).index("yes")
+        p = model.predict_proba(features[held])[:, yes]
+        out[held[fixed:]] = [
+            margin.adjust(float(pi), v) for pi, v in zip(p, vectors[held], strict=True)
+        ]
+    return out
+
+
 @dataclass
 class RequestClassifiers:
     """The four trained models saved with an index, and their featuriser."""
@@ -135,6 +199,7 @@ class RequestClassifiers:
     models: dict[str, LogisticRegression]
     training_counts: dict[str, dict[str, int]]
     margins: dict[str, PrototypeMargin] = field(default_factory=dict)  # yes/no models only
+    out_of_fold: dict[str, OutOfFold] = field(default_factory=dict)  # for calibration
 
     def predict(self, text: str, embedding: np.ndarray) -> dict[str, dict[str, float]]:
         """Class probabilities of every model for one prepared query text."""

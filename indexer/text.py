@@ -395,3 +395,9 @@ def build_vocabulary(texts: Iterable[str], pipeline: TextPipeline | None = None)
             if not is_number(tok):
                 vocab[tok] = vocab.get(tok, 0) + 1
     return vocab
+
+
+def document_text(title: str, questions, keywords, answer: str) -> str:
+    """The text BM25 indexes for one article: title, question variants,
+    keywords and answer, joined (the same at build and at serving)."""
+    return " ".join([title, *questions, *keywords, answer])

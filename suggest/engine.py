@@ -30,6 +30,7 @@ from indexer.text import (
     PreparedQuery,
     TextConfig,
     TextPipeline,
+    document_text,
     normalize,
     question_types,
 )
@@ -42,8 +43,11 @@ from suggest.scoring import (
     bm25_features,
     calibrate,
     fuse_matrix,
+    interpretasi_evidence,
     mix_category,
+    novelty,
     question_type_match,
+    stacked_probability,
 )
 
 MAX_QUERY_CHARS = 1000
@@ -147,12 +151,27 @@ class IndexState:
         ]
         self.category_codes = tuple(load_codes().topics)
         self.question_types: np.ndarray = np.load(path / QUESTION_TYPES_FILE)
+        # Prepared words of the articles that came first for some query, for
+        # the interpretasi novelty evidence; filled lazily, since preparing
+        # every article of a 50,000-article KB at load would take a minute.
+        self._article_words: dict[int, frozenset[str]] = {}
         # Warm the lazy parts (Sastrawi dictionary and stemmer) before serving.
         self.pipeline.prepare_query("cara lapor pajak kendaraan")
 
     @property
     def n_articles(self) -> int:
         return len(self.articles)
+
+    def article_words(self, i: int) -> frozenset[str]:
+        """The prepared words BM25 indexed for article ``i`` (cached; a race
+        between threads only prepares the same words twice)."""
+        words = self._article_words.get(i)
+        if words is None:
+            a = self.articles[i]
+            text = document_text(a["title"], a["questions"], a["keywords"], a["answer"])
+            words = frozenset(self.pipeline.prepare_document(text))
+            self._article_words[i] = words
+        return words
 
 
 class Engine:
@@ -296,16 +315,7 @@ class Engine:
         prep = state.pipeline.prepare_query(query)
         if not prep.tokens:
             raise QueryError("query has no words to search: type the caller's question")
-        qvec = self.encoder.encode_queries([prep.dense_text])[0]
-        cands = self.candidates(state, prep, qvec, desk=desk)
-        params = state.params
-        if len(cands.articles):
-            scores = calibrate(
-                fuse_matrix(cands.features, params.weights), params.platt_a, params.platt_b
-            )
-            order = np.argsort(-scores, kind="stable")
-        else:
-            scores, order = np.zeros(0), np.zeros(0, dtype=np.int64)
+        cands, scores, order = self._rank(state, prep, desk)
         suggestions = tuple(
             self._suggestion(state, cands, int(i), float(scores[i])) for i in order[:k]
         )
@@ -315,8 +325,10 @@ class Engine:
             (state.articles[int(cands.articles[i])]["category"], float(scores[i]))
             for i in order[:CATEGORY_EVIDENCE]
         ]
+        p_int = cands.probs["interpretasi"].get("yes", 0.0)
+        evidence = self._interpretasi_evidence(state, prep, p_int, cands, scores, order)
         category, jenis, flags = self._classify(
-            state, prep, cands.probs, suggestions, query, top_categories
+            state, prep, cands.probs, suggestions, query, top_categories, evidence
         )
         latency = (time.perf_counter() - t0) * 1000
         return SuggestionResult(
@@ -328,6 +340,59 @@ class Engine:
             kb_version=state.kb_version,
             latency_ms=latency,
             corrections=dict(prep.corrections),
+        )
+
+    def _rank(
+        self, state: IndexState, prep: PreparedQuery, desk: str
+    ) -> tuple[Candidates, np.ndarray, np.ndarray]:
+        """Candidates, their calibrated scores, and the order best first."""
+        qvec = self.encoder.encode_queries([prep.dense_text])[0]
+        cands = self.candidates(state, prep, qvec, desk=desk)
+        params = state.params
+        if len(cands.articles):
+            scores = calibrate(
+                fuse_matrix(cands.features, params.weights), params.platt_a, params.platt_b
+            )
+            order = np.argsort(-scores, kind="stable")
+        else:
+            scores, order = np.zeros(0), np.zeros(0, dtype=np.int64)
+        return cands, scores, order
+
+    def interpretasi_inputs(self, query: str, *, desk: str = "all") -> tuple[float, np.ndarray]:
+        """The interpretasi model's probability and the stacker's evidence
+        (``scoring.INTERPRETASI_EVIDENCE``) for one query, as ``suggest`` sees
+        them; what ``sigap eval calibrate`` fits the stacker on.
+
+        Raises:
+            QueryError: an empty, over-long or wordless query.
+        """
+        if desk not in VALID_DESKS:
+            raise ValueError(f"unknown desk {desk!r}; valid: {', '.join(VALID_DESKS)}")
+        state = self.state
+        prep = state.pipeline.prepare_query(self.check_query(query))
+        if not prep.tokens:
+            raise QueryError("query has no words to search: type the caller's question")
+        cands, scores, order = self._rank(state, prep, desk)
+        p_int = cands.probs["interpretasi"].get("yes", 0.0)
+        return p_int, self._interpretasi_evidence(state, prep, p_int, cands, scores, order)
+
+    @staticmethod
+    def _interpretasi_evidence(
+        state: IndexState,
+        prep: PreparedQuery,
+        p_int: float,
+        cands: Candidates,
+        scores: np.ndarray,
+        order: np.ndarray,
+    ) -> np.ndarray:
+        if len(order):
+            top = int(order[0])
+            top_score = float(scores[top])
+            new = novelty(prep.bm25_tokens, state.article_words(int(cands.articles[top])))
+        else:
+            top_score, new = 0.0, 1.0
+        return interpretasi_evidence(
+            p_int, top_score, new, bool(interpretasi_cues(prep.dense_text))
         )
 
     def candidates(
@@ -426,6 +491,7 @@ class Engine:
         suggestions: Sequence[Suggestion],
         raw: str,
         top_categories: Sequence[tuple[str, float]],
+        evidence: np.ndarray,
     ) -> tuple[CategoryPrediction, CodeScore, tuple[Flag, ...]]:
         params = state.params
         mixed = mix_category(
@@ -444,7 +510,10 @@ class Engine:
         flags: list[Flag] = []
         p_int = probs["interpretasi"].get("yes", 0.0)
         cues = interpretasi_cues(prep.dense_text)
-        conf_int = combine(p_int, cues[0].strength) if cues else p_int
+        if params.interpretasi_stack:
+            conf_int = round(stacked_probability(evidence, params.interpretasi_stack), 6)
+        else:
+            conf_int = combine(p_int, cues[0].strength) if cues else p_int
         if conf_int >= params.interpretasi_threshold:
             reason = (
                 f"pola {cues[0].reason}"

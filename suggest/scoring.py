@@ -20,6 +20,14 @@ import numpy as np
 # the sibling articles of one topic.
 FEATURES = ("dense", "bm25_rel", "bm25_abs", "fuzzy", "category", "qtype")
 
+# What the interpretasi stacker weighs: the classifier's logit; the calibrated
+# score of the top suggestion (a request about a situation the KB does not
+# cover scores low); novelty, the share of the query's words missing from the
+# top article (the particular situation that the article's rule does not
+# speak to); novelty_gap, novelty where coverage is weak; cue, 1 when a
+# readable cue rule fired.
+INTERPRETASI_EVIDENCE = ("logit", "top_score", "novelty", "novelty_gap", "cue")
+
 
 @dataclass(frozen=True)
 class FusionParams:
@@ -46,10 +54,15 @@ class FusionParams:
     category_mix: float = field(default=0.5, metadata={"help": "weight of the classifier"})
     interpretasi_threshold: float = field(default=0.5, metadata={"help": "flag at or above"})
     validasi_threshold: float = field(default=0.5, metadata={"help": "flag at or above"})
+    # Logistic stacker of the interpretasi evidence (:func:`stacked_probability`),
+    # keyed "intercept" and INTERPRETASI_EVIDENCE; empty: the noisy-or of the
+    # model and the cue (:func:`suggest.flags.combine`).
+    interpretasi_stack: Mapping[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["weights"] = dict(self.weights)
+        d["interpretasi_stack"] = dict(self.interpretasi_stack)
         return d
 
     @classmethod
@@ -64,6 +77,12 @@ class FusionParams:
         missing = set(FEATURES) - set(params.weights)
         if missing:
             raise ValueError(f"fusion weights missing {sorted(missing)}")
+        stack = set(params.interpretasi_stack)
+        if stack and stack != {"intercept", *INTERPRETASI_EVIDENCE}:
+            raise ValueError(
+                f"interpretasi_stack needs exactly intercept and {list(INTERPRETASI_EVIDENCE)}, "
+                f"not {sorted(stack)}"
+            )
         return params
 
 
@@ -158,3 +177,48 @@ def mix_category(
     norm = sum(mixed.values()) or 1.0
     ranked = sorted(mixed.items(), key=lambda kv: (-kv[1], kv[0]))
     return {c: round(v / norm, 4) for c, v in ranked}
+
+
+def novelty(query_tokens: Sequence[str], article_tokens: set[str] | frozenset[str]) -> float:
+    """Share of the query's prepared words, numbers left out, that the
+    article's prepared text lacks; 0 when the query has no such word.
+
+    >>> novelty(["mobil", "hibah", "kantor", "2024"], {"mobil", "hibah", "bbnkb"})
+    0.3333333333333333
+    """
+    words = [t for t in query_tokens if not t.isdigit()]
+    if not words:
+        return 0.0
+    return sum(t not in article_tokens for t in words) / len(words)
+
+
+def interpretasi_evidence(p_model: float, top_score: float, novelty_share: float, cue: bool):
+    """The stacker's inputs in ``INTERPRETASI_EVIDENCE`` order.
+
+    >>> interpretasi_evidence(0.5, 0.2, 0.5, True).round(4).tolist()
+    [0.0, 0.2, 0.5, 0.4, 1.0]
+    """
+    p = min(max(float(p_model), 1e-6), 1 - 1e-6)
+    return np.array(
+        [
+            np.log(p / (1 - p)),
+            float(top_score),
+            float(novelty_share),
+            float(novelty_share) * (1.0 - float(top_score)),
+            1.0 if cue else 0.0,
+        ]
+    )
+
+
+def stacked_probability(evidence: np.ndarray, stack: Mapping[str, float]) -> float:
+    """``sigmoid(intercept + sum(coef * evidence))``.
+
+    >>> stack = {"intercept": -1.0, "logit": 1.0, "top_score": -2.0, "novelty": 0.0,
+    ...          "novelty_gap": 2.0, "cue": 1.0}
+    >>> round(stacked_probability(interpretasi_evidence(0.5, 0.2, 0.5, True), stack), 4)
+    0.5987
+    """
+    z = stack["intercept"] + sum(
+        stack[name] * float(x) for name, x in zip(INTERPRETASI_EVIDENCE, evidence, strict=True)
+    )
+    return float(1.0 / (1.0 + np.exp(-z)))

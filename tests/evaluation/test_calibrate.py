@@ -15,11 +15,14 @@ from evaluation.calibrate import (
     choose_threshold,
     first_relevant_ranks,
     fit_platt,
+    fit_stack,
     platt_training_set,
     search_weights,
+    stack_training_set,
     write_calibration,
 )
-from suggest.scoring import FEATURES, FusionParams, calibrate
+from indexer.classify import OutOfFold
+from suggest.scoring import FEATURES, INTERPRETASI_EVIDENCE, FusionParams, calibrate
 
 
 def test_first_relevant_ranks_with_ties_follow_row_order():
@@ -188,6 +191,8 @@ def test_calibrate_on_the_tiny_engine(tiny_engine, tiny_gold):
     assert result.thresholds["interpretasi_threshold"] is None
     assert p.interpretasi_threshold == tiny_engine.state.params.interpretasi_threshold
     assert any("no interpretasi query" in n for n in result.notes)
+    # the stacker is fitted on the training examples, not on dev
+    assert set(p.interpretasi_stack) == {"intercept", *INTERPRETASI_EVIDENCE}
     assert result.after.retrieval.hit_at[1] == 1.0
     summary = json.loads(json.dumps(result.summary()))
     assert summary["dev_queries"] == 6
@@ -199,3 +204,55 @@ def test_calibrate_on_the_tiny_engine(tiny_engine, tiny_gold):
 def test_calibrate_needs_queries(tiny_engine):
     with pytest.raises(ValueError, match="dev split is empty"):
         calibrate_engine(tiny_engine, [])
+
+
+def test_fit_stack_recovers_the_signs_of_the_evidence():
+    rng = np.random.default_rng(11)
+    n = 400
+    x = np.column_stack(
+        [
+            rng.normal(size=n),  # logit
+            rng.random(n),  # top_score
+            rng.random(n),  # novelty
+            np.zeros(n),  # novelty_gap (unused here)
+            (rng.random(n) < 0.2).astype(float),  # cue
+        ]
+    )
+    z = 1.5 * x[:, 0] - 3.0 * x[:, 1] + 3.0 * x[:, 2] + 2.0 * x[:, 4] - 0.5
+    y = rng.random(n) < 1 / (1 + np.exp(-z))
+    stack = fit_stack(x, y, C=10.0)
+    assert set(stack) == {"intercept", *INTERPRETASI_EVIDENCE}
+    assert stack["logit"] > 0.8 and stack["top_score"] < -1.5
+    assert stack["novelty"] > 1.5 and stack["cue"] > 1.0
+    with pytest.raises(ValueError, match="with and without"):
+        fit_stack(x, np.ones(n, bool), C=1.0)
+    with pytest.raises(ValueError, match="5 columns"):
+        fit_stack(x[:, :3], y, C=1.0)
+
+
+def test_stack_training_set_uses_the_out_of_fold_logit_and_skips_wordless_text(tiny_engine):
+    oof = OutOfFold(
+        texts=("apakah tunjangan pulsa termasuk objek pph 21", "?!", "lupa efin gmn"),
+        labels=np.array([True, False, False]),
+        p_yes=np.array([0.9, 0.5, 0.1]),
+    )
+    x, y = stack_training_set(tiny_engine, oof)
+    assert x.shape == (2, len(INTERPRETASI_EVIDENCE)) and y.tolist() == [True, False]
+    assert x[:, 0] == pytest.approx([np.log(9), np.log(1 / 9)])  # logit of 0.9, 0.1
+    _, served = tiny_engine.interpretasi_inputs("lupa efin gmn")
+    assert x[1, 1:] == pytest.approx(served[1:])  # the engine's own retrieval evidence
+
+
+def test_calibrate_keeps_the_noisy_or_for_an_index_without_out_of_fold(tiny_engine, tiny_gold):
+    import copy
+
+    from suggest import Engine
+
+    state = copy.copy(tiny_engine.state)
+    state.classifiers = copy.copy(state.classifiers)
+    state.classifiers.out_of_fold = {}
+    old = Engine(tiny_engine.root, tiny_engine.encoder, state, default_desk="all")
+    cfg = CalibrationConfig(weight_grid=(0.0, 0.2), mix_grid=(0.5,))
+    result = calibrate_engine(old, tiny_gold, config=cfg)
+    assert dict(result.params.interpretasi_stack) == {}
+    assert any("no out-of-fold interpretasi" in n for n in result.notes)

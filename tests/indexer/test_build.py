@@ -192,3 +192,14 @@ def test_faiss_choice_rule_and_agreement_with_numpy():
     assert list(got[0]) == list(ref)
     _, got_h = approx.search(q[None, :], 10)
     assert len(set(got_h[0]) & set(ref)) >= 9
+
+
+def test_build_saves_out_of_fold_interpretasi_probabilities(tiny_index, tiny_examples):
+    import joblib
+
+    clf = joblib.load(read_pointer(tiny_index / "index").path / "classifiers.joblib")
+    oof = clf.out_of_fold["interpretasi"]
+    assert oof.texts == tuple(e.text for e in tiny_examples)
+    assert oof.labels.tolist() == ["interpretasi" in e.flags for e in tiny_examples]
+    assert oof.p_yes.shape == (len(tiny_examples),)
+    assert ((oof.p_yes >= 0) & (oof.p_yes <= 1)).all()

@@ -4,8 +4,9 @@ import math
 
 import numpy as np
 import pytest
+from scipy import sparse
 
-from indexer.classify import PrototypeMargin
+from indexer.classify import ClassifierConfig, PrototypeMargin, fit_model, out_of_fold_yes
 
 
 def _unit(*xs):
@@ -41,3 +42,55 @@ def test_negatives_are_capped_by_even_spacing_and_too_few_examples_refused():
     assert m.negatives.shape == (20, 2) and m.negatives.dtype == np.float32
     with pytest.raises(ValueError, match="at least 3"):
         PrototypeMargin.fit(POS[:2], NEG, k=3, weight=1.0, max_negatives=100)
+
+
+def _random_problem(n_fixed=40, n=200, dim=256, seed=3):
+    """Features carry no signal: labels are coin flips a flexible model can
+    only memorise."""
+    rng = np.random.default_rng(seed)
+    vectors = rng.normal(size=(n, dim)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    labels = np.zeros(n, dtype=bool)
+    labels[n_fixed:] = rng.random(n - n_fixed) < 0.4
+    return sparse.csr_matrix(vectors), labels, vectors
+
+
+def _auc(scores, labels):
+    pos, neg = scores[labels], scores[~labels]
+    return float((pos[:, None] > neg[None, :]).mean() + 0.5 * (pos[:, None] == neg[None, :]).mean())
+
+
+def test_out_of_fold_probabilities_come_from_models_that_did_not_see_the_row():
+    x, y, vecs = _random_problem()
+    cfg = ClassifierConfig(C=1e4, knn_weight=0.0, oof_folds=5)
+    oof = out_of_fold_yes(x, y, vecs, fixed=40, config=cfg)
+    assert oof.shape == (160,) and ((oof >= 0) & (oof <= 1)).all()
+    # In sample, the unregularised model has memorised the coin flips...
+    model = fit_model(x, np.where(y, "yes", "no"), cfg)
+    in_sample = model.predict_proba(x[40:])[:, list(model.classes_).index("yes")]
+    assert _auc(in_sample, y[40:]) > 0.95
+    # ...out of fold it knows nothing about them.
+    assert 0.3 < _auc(oof, y[40:]) < 0.7
+
+
+def test_out_of_fold_on_a_learnable_problem_ranks_the_flagged_rows_first():
+    rng = np.random.default_rng(5)
+    y = np.r_[np.zeros(30, bool), rng.random(120) < 0.3]
+    vecs = rng.normal(size=(150, 8)).astype(np.float32)
+    vecs[y, 0] += 3.0  # the flagged rows sit apart on one axis
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    oof = out_of_fold_yes(
+        sparse.csr_matrix(vecs), y, vecs, fixed=30, config=ClassifierConfig(oof_folds=4)
+    )
+    assert _auc(oof, y[30:]) > 0.9
+    # the same seed gives the same folds
+    again = out_of_fold_yes(
+        sparse.csr_matrix(vecs), y, vecs, fixed=30, config=ClassifierConfig(oof_folds=4)
+    )
+    assert np.array_equal(oof, again)
+
+
+def test_out_of_fold_refuses_fewer_examples_than_folds():
+    x, y, vecs = _random_problem(n_fixed=40, n=43)
+    with pytest.raises(ValueError, match="cannot be split into 5 folds"):
+        out_of_fold_yes(x, y, vecs, fixed=40, config=ClassifierConfig())

@@ -246,3 +246,41 @@ def test_question_type_evidence_is_the_articles_share_of_what_the_query_asks(
         if a["id"] in ("djp-spt-batas-waktu", "djp-spt-denda-telat")
     }
     assert shares["djp-spt-batas-waktu"] > shares["djp-spt-denda-telat"]
+
+
+def test_interpretasi_follows_the_stacker_when_calibration_has_one(tiny_engine):
+    import copy
+    import dataclasses
+
+    from suggest.scoring import stacked_probability
+
+    asked = "apakah tunjangan pulsa karyawan termasuk objek pph 21"
+    p_int, evidence = tiny_engine.interpretasi_inputs(asked)
+    assert 0.0 <= p_int <= 1.0
+    assert evidence[4] == 1.0  # the "apakah ... termasuk" cue
+    plain = tiny_engine.suggest(asked)
+    assert evidence[1] == pytest.approx(plain.suggestions[0].score)  # top score as served
+
+    cue_only = {
+        "intercept": -4.0,
+        "logit": 0.0,
+        "top_score": 0.0,
+        "novelty": 0.0,
+        "novelty_gap": 0.0,
+        "cue": 8.0,
+    }
+    state = copy.copy(tiny_engine.state)
+    state.params = dataclasses.replace(
+        state.params, interpretasi_stack=cue_only, interpretasi_threshold=0.5
+    )
+    stacked = Engine(tiny_engine.root, tiny_engine.encoder, state, default_desk="all")
+    flag = next(f for f in stacked.suggest(asked).flags if f.code == "interpretasi")
+    assert flag.confidence == pytest.approx(stacked_probability(evidence, cue_only), abs=1e-6)
+    assert flag.confidence == pytest.approx(1 / (1 + np.exp(-4.0)), abs=1e-6)
+    assert "termasuk" in flag.reason
+    # no cue: sigmoid(-4), under the threshold whatever the model says
+    assert "interpretasi" not in stacked.suggest("batas lapor spt tahunan").flag_codes
+    with pytest.raises(ValueError, match="unknown desk"):
+        tiny_engine.interpretasi_inputs(asked, desk="kpp")
+    with pytest.raises(QueryError):
+        tiny_engine.interpretasi_inputs("  ")

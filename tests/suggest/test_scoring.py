@@ -5,13 +5,17 @@ from hypothesis import strategies as st
 
 from suggest.scoring import (
     FEATURES,
+    INTERPRETASI_EVIDENCE,
     FusionParams,
     bm25_features,
     calibrate,
     fuse,
     fuse_matrix,
+    interpretasi_evidence,
     mix_category,
+    novelty,
     question_type_match,
+    stacked_probability,
 )
 
 W = {
@@ -98,3 +102,48 @@ def test_fusion_params_round_trip_and_errors():
     with pytest.raises(ValueError, match="missing"):
         FusionParams.from_dict({"weights": {"dense": 1.0}})
     assert set(FusionParams().weights) == set(FEATURES)
+
+
+STACK = {
+    "intercept": -1.0,
+    "logit": 1.0,
+    "top_score": -2.0,
+    "novelty": 0.0,
+    "novelty_gap": 2.0,
+    "cue": 1.0,
+}
+
+
+def test_novelty_hand_checked():
+    # numbers are left out: 3 words, "kantor" missing -> 1/3
+    assert novelty(["mobil", "hibah", "kantor", "2024"], {"mobil", "hibah"}) == pytest.approx(1 / 3)
+    assert novelty(["mobil"], {"mobil"}) == 0.0
+    assert novelty(["2024"], set()) == 0.0  # nothing but a number: no evidence
+
+
+def test_interpretasi_evidence_hand_checked():
+    ev = interpretasi_evidence(0.5, 0.2, 0.5, True)
+    # logit(0.5) = 0; novelty_gap = 0.5 * (1 - 0.2)
+    assert ev.tolist() == pytest.approx([0.0, 0.2, 0.5, 0.4, 1.0])
+    assert len(ev) == len(INTERPRETASI_EVIDENCE)
+    # probabilities of 0 and 1 stay finite
+    assert np.isfinite(interpretasi_evidence(0.0, 0.0, 0.0, False)).all()
+    assert interpretasi_evidence(1.0, 1.0, 0.0, False)[0] == pytest.approx(np.log(1e6), rel=1e-3)
+
+
+def test_stacked_probability_hand_checked():
+    # z = -1 + 0 - 2*0.2 + 0 + 2*0.4 + 1 = 0.4 -> sigmoid 0.598688
+    ev = interpretasi_evidence(0.5, 0.2, 0.5, True)
+    assert stacked_probability(ev, STACK) == pytest.approx(0.598688, abs=1e-6)
+    # without the cue: z = -0.6
+    no_cue = interpretasi_evidence(0.5, 0.2, 0.5, False)
+    assert stacked_probability(no_cue, STACK) == pytest.approx(1 / (1 + np.exp(0.6)))
+
+
+def test_fusion_params_carry_a_stack_with_exactly_the_evidence_keys():
+    p = FusionParams(interpretasi_stack=STACK)
+    back = FusionParams.from_dict(p.to_dict())
+    assert dict(back.interpretasi_stack) == STACK
+    assert dict(FusionParams().interpretasi_stack) == {}  # default: noisy-or
+    with pytest.raises(ValueError, match="interpretasi_stack needs exactly"):
+        FusionParams.from_dict({"interpretasi_stack": {"intercept": 0.0, "logit": 1.0}})

@@ -40,10 +40,12 @@ from evaluation.gold import NO_ANSWER_FLAG, GoldQuery
 from evaluation.metrics import (
     PRF,
     ClassificationMetrics,
+    FlagRanking,
     LatencySummary,
     Reliability,
     RetrievalMetrics,
     classification_metrics,
+    flag_ranking,
     flag_scores,
     latency_summary,
     reliability,
@@ -69,6 +71,9 @@ CONFIG_NAMES = tuple(CONFIGS)
 BASELINES = ("fts5", "bm25s")
 ENGINE_CONFIGS = ("dense", "hybrid", "no_typo", "no_abbrev", "no_qvec")
 FLAGS = ("interpretasi", "validasi", NO_ANSWER_FLAG)
+# The flags raised when their confidence reaches a fitted threshold: the
+# harness reads their confidence for every query (threshold-free metrics).
+THRESHOLD_FLAGS = {"interpretasi": "interpretasi_threshold", "validasi": "validasi_threshold"}
 WARMUP_QUERY = "cara bayar pajak motor yg telat"
 
 
@@ -161,6 +166,8 @@ class QueryOutcome:
     jenis: str | None = None
     flags: tuple[str, ...] | None = None
     error: str | None = None
+    # interpretasi and validasi confidence, raised or not (threshold-free metrics)
+    flag_confidence: dict[str, float] | None = None
 
     @property
     def top_score(self) -> float:
@@ -177,6 +184,11 @@ class QueryOutcome:
             "jenis": self.jenis,
             "flags": list(self.flags) if self.flags is not None else None,
             "error": self.error,
+            "flag_confidence": (
+                {k: round(v, 6) for k, v in self.flag_confidence.items()}
+                if self.flag_confidence is not None
+                else None
+            ),
         }
 
     @classmethod
@@ -191,6 +203,7 @@ class QueryOutcome:
             jenis=d.get("jenis"),
             flags=tuple(d["flags"]) if d.get("flags") is not None else None,
             error=d.get("error"),
+            flag_confidence=d.get("flag_confidence"),
         )
 
 
@@ -209,6 +222,7 @@ class ConfigMetrics:
     reliability: Reliability | None = None
     reliability_shown: Reliability | None = None
     errors: int = 0
+    flag_ranking: dict[str, FlagRanking] | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -220,6 +234,11 @@ class ConfigMetrics:
             "reliability": self.reliability.to_dict() if self.reliability else None,
             "reliability_shown": (
                 self.reliability_shown.to_dict() if self.reliability_shown else None
+            ),
+            "flag_ranking": (
+                {k: v.to_dict() for k, v in self.flag_ranking.items()}
+                if self.flag_ranking
+                else None
             ),
             "errors": self.errors,
         }
@@ -276,7 +295,15 @@ def summarise(
         for a, s in zip(o.ranked[:k_shown], o.scores[:k_shown], strict=True)
     ]
     rel_shown = reliability([c for c, _ in shown], [ok for _, ok in shown], n_bins=n_bins)
-    return ConfigMetrics(retrieval, latency, cat, jenis, flags, rel, rel_shown, errors)
+    ranking = None
+    if all(o.flag_confidence is not None for o, _ in pairs):
+        ranking = {
+            f: flag_ranking(
+                [o.flag_confidence.get(f, 0.0) for o, _ in pairs], [f in q.flags for _, q in pairs]
+            )
+            for f in THRESHOLD_FLAGS
+        }
+    return ConfigMetrics(retrieval, latency, cat, jenis, flags, rel, rel_shown, errors, ranking)
 
 
 def typo_drop(clean: ConfigMetrics, typo: ConfigMetrics) -> dict[str, float]:
@@ -460,8 +487,13 @@ class Harness:
                     "without question vectors (no_qvec_engine)"
                 )
             base = self._no_qvec if name == "no_qvec" else self._main
+            # Thresholds at 0: every query carries the threshold flags with
+            # their confidence; answer() applies the real thresholds.
+            open_flags = dataclasses.replace(
+                self.params, **{attr: 0.0 for attr in THRESHOLD_FLAGS.values()}
+            )
             self._engines[name] = configured_engine(
-                base, name, encoder=self.encoder, params=self.params, desk=self.config.desk
+                base, name, encoder=self.encoder, params=open_flags, desk=self.config.desk
             )
         return self._engines[name]
 
@@ -493,6 +525,13 @@ class Harness:
             deep = engine.suggest(text, k=cfg.k, desk=cfg.desk) if cfg.k > cfg.k_shown else shown
         except QueryError as exc:
             return QueryOutcome(qid, text, (), (), 0.0, "?", "?", (), error=str(exc))
+        confidence = {f.code: float(f.confidence) for f in shown.flags if f.code in THRESHOLD_FLAGS}
+        raised = tuple(
+            f.code
+            for f in shown.flags
+            if f.code not in THRESHOLD_FLAGS
+            or f.confidence >= getattr(self.params, THRESHOLD_FLAGS[f.code])
+        )
         return QueryOutcome(
             qid=qid,
             query=text,
@@ -501,7 +540,8 @@ class Harness:
             latency_ms=latency,
             category=shown.category.code,
             jenis=shown.jenis.code,
-            flags=shown.flag_codes,
+            flags=raised,
+            flag_confidence=confidence,
         )
 
     def typo_queries(self, queries: Sequence[GoldQuery]) -> dict[str, str]:

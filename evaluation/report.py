@@ -363,6 +363,30 @@ def _results_section(results: dict, out_dir: Path, worst_n: int) -> list[str]:
         lines += ["", "### Escalation flags (precision / recall / F1, %)", ""]
         lines += _table(["configuration", "interpretasi", "validasi", "tidak_ada_di_kb"], flag_rows)
 
+    rank_rows = []
+    for name, c in results["configs"].items():
+        ranking = c["metrics"].get("flag_ranking")
+        if not ranking:
+            continue
+        rank_rows.append(
+            [f"`{name}`"]
+            + [
+                f"{ranking[f]['average_precision']:.3f} / "
+                f"{_pct(ranking[f]['recall_at_precision'])} (n={ranking[f]['support']})"
+                for f in ("interpretasi", "validasi")
+            ]
+        )
+    if rank_rows:
+        lines += [
+            "",
+            "### Flag confidence, threshold-free (average precision / recall % at precision ≥ 80%)",
+            "",
+            "How well each flag's confidence orders the queries, apart from the threshold "
+            "fitted on the small dev split.",
+            "",
+        ]
+        lines += _table(["configuration", "interpretasi", "validasi"], rank_rows)
+
     plots = [
         ("Recall@k", plot_recall_curves(results, out_dir / "recall_at_k.png")),
         ("Category confusion", plot_confusion(results, main, out_dir / "confusion.png")),

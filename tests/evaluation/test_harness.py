@@ -231,3 +231,29 @@ def test_report_from_the_run(run, tmp_path):
         assert (tmp_path / png).stat().st_size > 1000
         assert f"]({png})" in text
     assert "| `hybrid` |" in text and "worst misses of `hybrid`" in text
+    assert "### Flag confidence, threshold-free" in text
+
+
+def test_threshold_flags_carry_their_confidence_and_the_fitted_threshold_decides(run, tiny_gold):
+    harness, result = run
+    outcomes = result.runs["hybrid"].outcomes
+    params = harness.params
+    for o in outcomes:
+        assert set(o.flag_confidence) == {"interpretasi", "validasi"}
+        for flag, attr in (
+            ("interpretasi", "interpretasi_threshold"),
+            ("validasi", "validasi_threshold"),
+        ):
+            raised = o.flag_confidence[flag] >= getattr(params, attr)
+            assert (flag in o.flags) == raised
+    # the same flags as the engine serves with its own thresholds
+    for q, o in zip(tiny_gold, outcomes, strict=True):
+        served = harness.engine.suggest(q.query, k=5, desk="all").flag_codes
+        assert set(served) == set(o.flags)
+    ranking = summarise(tiny_gold, outcomes).flag_ranking
+    assert ranking["validasi"].support == sum("validasi" in q.flags for q in tiny_gold)
+    assert 0.0 <= ranking["validasi"].average_precision <= 1.0
+    back = QueryOutcome.from_dict(json.loads(json.dumps(outcomes[0].to_dict())))
+    assert back.flag_confidence == pytest.approx(outcomes[0].flag_confidence, abs=1e-6)
+    # baselines rank only
+    assert summarise(tiny_gold, result.runs["bm25s"].outcomes).flag_ranking is None

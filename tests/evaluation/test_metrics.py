@@ -14,6 +14,7 @@ from evaluation.metrics import (
     confusion_matrix,
     expected_calibration_error,
     first_relevant_rank,
+    flag_ranking,
     flag_scores,
     hit_at_k,
     latency_summary,
@@ -236,3 +237,18 @@ def test_ece_stays_in_range(pairs, n_bins):
     ece = expected_calibration_error(conf, ok, n_bins=n_bins)
     assert 0.0 <= ece <= 1.0
     assert sum(b.count for b in reliability_table(conf, ok, n_bins=n_bins)) == len(pairs)
+
+
+def test_flag_ranking_by_hand():
+    # ranked: T F T F -> precision at the hits 1 and 2/3: AP (1 + 2/3) / 2
+    r = flag_ranking([0.9, 0.8, 0.7, 0.1], [True, False, True, False])
+    assert r.average_precision == pytest.approx(5 / 6)
+    assert r.recall_at_precision == 0.5 and r.support == 2
+    # a perfect ordering, and the floor met only at the very top
+    assert flag_ranking([0.9, 0.1], [True, False]).average_precision == 1.0
+    assert flag_ranking([0.1, 0.9, 0.5], [True, False, False]).recall_at_precision == 0.0
+    # ties keep input order; no positive is 0, not an error
+    assert flag_ranking([0.5, 0.5], [False, True]).average_precision == 0.5
+    assert flag_ranking([0.3], [False]).support == 0
+    with pytest.raises(ValueError, match="lengths differ"):
+        flag_ranking([0.1, 0.2], [True])

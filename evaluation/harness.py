@@ -663,9 +663,14 @@ def load_eval_engine(
     without question-variant vectors (``question_vectors=False``).
     """
     from indexer.build import BuildConfig
+    from indexer.classify import ClassifierConfig
 
     root = work_dir / ("index" if question_vectors else "index-noqvec")
-    build_config = BuildConfig(use_question_vectors=question_vectors)
+    # The evaluation index also saves out-of-fold interpretasi probabilities:
+    # 'sigap eval calibrate' fits the flag's stacker on them.
+    build_config = BuildConfig(
+        use_question_vectors=question_vectors, classifier=ClassifierConfig(oof_folds=5)
+    )
     ensure_index(
         articles,
         examples,

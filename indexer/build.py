@@ -229,11 +229,14 @@ def train_classifiers(
             max_negatives=config.knn_max_negatives,
         )
     }
-    # Out-of-fold interpretasi probabilities, for calibration's stacker. A
-    # training set too small to split (a fold without three flagged examples)
-    # builds without them; calibration then keeps the noisy-or and says so.
+    # Out-of-fold interpretasi probabilities, for calibration's stacker, when
+    # the config asks (the evaluation index does). A training set too small to
+    # split (a fold without three flagged examples) builds without them;
+    # calibration then keeps the noisy-or and says so.
     all_vectors = np.vstack([unit_vectors[art_idx], example_vectors]).astype(np.float32)
     try:
+        if not config.oof_folds:
+            raise ValueError("out-of-fold probabilities not asked for")
         oof = out_of_fold_yes(
             x_all,
             np.r_[np.zeros(len(art_texts), bool), is_int],

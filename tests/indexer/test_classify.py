@@ -93,4 +93,6 @@ def test_out_of_fold_on_a_learnable_problem_ranks_the_flagged_rows_first():
 def test_out_of_fold_refuses_fewer_examples_than_folds():
     x, y, vecs = _random_problem(n_fixed=40, n=43)
     with pytest.raises(ValueError, match="cannot be split into 5 folds"):
-        out_of_fold_yes(x, y, vecs, fixed=40, config=ClassifierConfig())
+        out_of_fold_yes(x, y, vecs, fixed=40, config=ClassifierConfig(oof_folds=5))
+    with pytest.raises(ValueError, match="at least 2 folds"):
+        out_of_fold_yes(x, y, vecs, fixed=0, config=ClassifierConfig(oof_folds=1))

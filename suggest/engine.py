@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import threading
@@ -55,6 +56,7 @@ MAX_QUERY_CHARS = 1000
 # model: enough to tip a borderline query, never enough alone (a generic
 # "biaya balik nama" question matches such articles too).
 ARTICLE_VALIDATION_CUE = 0.25
+ARTICLE_WORDS_CACHE = 4096  # articles whose prepared words stay in memory
 CANDIDATES_PER_RETRIEVER = 30
 CATEGORY_EVIDENCE = 5  # suggestions whose topics inform the category
 DENSE_UNITS_FAISS = 256
@@ -151,10 +153,13 @@ class IndexState:
         ]
         self.category_codes = tuple(load_codes().topics)
         self.question_types: np.ndarray = np.load(path / QUESTION_TYPES_FILE)
-        # Prepared words of the articles that came first for some query, for
-        # the interpretasi novelty evidence; filled lazily, since preparing
-        # every article of a 50,000-article KB at load would take a minute.
-        self._article_words: dict[int, frozenset[str]] = {}
+        # Prepared words of the articles that came first for recent queries,
+        # for the interpretasi novelty evidence: prepared on demand (every
+        # article of a 50,000-article KB at load would take a minute) and
+        # bounded (lru_cache is thread-safe).
+        self.article_words = functools.lru_cache(maxsize=ARTICLE_WORDS_CACHE)(
+            self._prepare_article_words
+        )
         # Warm the lazy parts (Sastrawi dictionary and stemmer) before serving.
         self.pipeline.prepare_query("cara lapor pajak kendaraan")
 
@@ -162,16 +167,11 @@ class IndexState:
     def n_articles(self) -> int:
         return len(self.articles)
 
-    def article_words(self, i: int) -> frozenset[str]:
-        """The prepared words BM25 indexed for article ``i`` (cached; a race
-        between threads only prepares the same words twice)."""
-        words = self._article_words.get(i)
-        if words is None:
-            a = self.articles[i]
-            text = document_text(a["title"], a["questions"], a["keywords"], a["answer"])
-            words = frozenset(self.pipeline.prepare_document(text))
-            self._article_words[i] = words
-        return words
+    def _prepare_article_words(self, i: int) -> frozenset[str]:
+        """The prepared words BM25 indexed for article ``i``."""
+        a = self.articles[i]
+        text = document_text(a["title"], a["questions"], a["keywords"], a["answer"])
+        return frozenset(self.pipeline.prepare_document(text))
 
 
 class Engine:

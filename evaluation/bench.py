@@ -332,7 +332,9 @@ def _edit(article: Article, rng: random.Random) -> Article:
             "Layanan tersedia pada hari dan jam kerja.",
         )
     )
-    return article.model_copy(update={"answer": f"{article.answer} {extra}"})
+    # At the start: the first passage, the one embedded, changes, so the
+    # rebuild re-embeds it (an edit past it would re-embed nothing).
+    return article.model_copy(update={"answer": f"{extra} {article.answer}"})
 
 
 def bench_size(

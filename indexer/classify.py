@@ -35,6 +35,13 @@ class ClassifierConfig:
     embedding_weight: float = field(default=2.0, metadata={"help": "scale of the embedding"})
     C: float = field(default=4.0, metadata={"help": "inverse regularisation strength"})
     max_iter: int = field(default=2000, metadata={"help": "solver iterations"})
+    # newton-cg, not lbfgs: on the shipped KB the four fits take 1.8 s instead
+    # of 2.6 s (the 13-topic category model 1.2 s instead of 2.2 s, 7 Newton
+    # steps instead of 84 quasi-Newton ones), and at the same tolerance they
+    # land nearer the optimum: largest probability gap to a fit at tol 1e-7
+    # 0.03 instead of 0.04 to 0.07. Faster retraining is what a curation
+    # publish that edits a question waits for.
+    solver: str = field(default="newton-cg", metadata={"help": "scikit-learn LR solver"})
     # Measured on the gold set with the 1,190 training examples, one run each:
     # interpretasi recall at precision 0.80 went from 0.54 (model alone) to
     # 0.71 with the margin at weight 60 (0.69 at 40, 0.71 at 80; the same
@@ -83,7 +90,9 @@ def fit_model(
     """One balanced logistic regression; refuses single-class training data."""
     if len(set(labels)) < 2:
         raise ValueError("a classifier needs at least two classes in its training labels")
-    model = LogisticRegression(C=config.C, max_iter=config.max_iter, class_weight="balanced")
+    model = LogisticRegression(
+        C=config.C, max_iter=config.max_iter, class_weight="balanced", solver=config.solver
+    )
     return model.fit(features, list(labels))
 
 

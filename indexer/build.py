@@ -193,8 +193,8 @@ def train_classifiers(
     art_texts = [" ".join(pipe.words(units[i].text)) for i in art_idx]
     ex_texts = [" ".join(pipe.words(e.text)) for e in examples]
     texts = art_texts + ex_texts
-    featurizer = Featurizer(config).fit(texts)
-    x_all = featurizer.transform(texts, np.vstack([unit_vectors[art_idx], example_vectors]))
+    featurizer = Featurizer(config)
+    x_all = featurizer.fit_transform(texts, np.vstack([unit_vectors[art_idx], example_vectors]))
     x_ex = x_all[len(art_texts) :]
     cat_labels = [articles[units[i].article].category for i in art_idx]
     cat_labels += [e.category for e in examples]

@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 from rapidfuzz import process
@@ -129,13 +129,21 @@ def is_number(token: str) -> bool:
     return bool(_NUMERIC.match(token))
 
 
+WORDS_CACHE = 8192  # texts whose prepared words a pipeline remembers (the shipped KB: ~4,900)
+
+
+@lru_cache(maxsize=1)
 def _sastrawi_stemmer():
     # Imported lazily: building the stemmer reads its dictionary (~0.3 s).
+    # One per process: its own cache of stems then outlives a pipeline, so a
+    # curation publish's rebuild does not stem the whole KB again. Sastrawi's
+    # stemmer keeps no state but that cache (a dict, safe under the GIL).
     from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
     return StemmerFactory().create_stemmer()
 
 
+@lru_cache(maxsize=1)
 def _sastrawi_dictionary() -> frozenset[str]:
     from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
@@ -191,6 +199,9 @@ class TextPipeline:
         self._stem_cache: dict[str, str] = dict(stem_map or {})
         self._correction_cache: dict[str, str] = {}
         self._colloquial_cache: dict[str, str] = {}
+        # A build prepares each title and question up to three times (for the
+        # encoder, the classifiers and the question types): remembered once.
+        self._words = lru_cache(maxsize=WORDS_CACHE)(self._words_uncached)
         self._stopwords = STOPWORDS - INTENT_WORDS
 
     # -- steps -----------------------------------------------------------------
@@ -355,7 +366,10 @@ class TextPipeline:
     # -- whole texts -------------------------------------------------------------
     def words(self, text: str) -> list[str]:
         """Normalised, expanded tokens (no correction): the vocabulary's view."""
-        return self.expand(tokenize(normalize(text)))
+        return list(self._words(text))
+
+    def _words_uncached(self, text: str) -> tuple[str, ...]:
+        return tuple(self.expand(tokenize(normalize(text))))
 
     def question_type_profile(self, texts: Sequence[str]) -> np.ndarray:
         """:func:`question_type_profile` of raw texts (an article's title and questions)."""

@@ -96,3 +96,15 @@ def test_out_of_fold_refuses_fewer_examples_than_folds():
         out_of_fold_yes(x, y, vecs, fixed=40, config=ClassifierConfig(oof_folds=5))
     with pytest.raises(ValueError, match="at least 2 folds"):
         out_of_fold_yes(x, y, vecs, fixed=0, config=ClassifierConfig(oof_folds=1))
+
+
+def test_featurizer_fit_transform_equals_fit_then_transform():
+    from indexer.classify import Featurizer
+
+    texts = ["lupa efin gmn", "cara lapor spt tahunan", "lupa password coretax", "efin hilang"]
+    emb = np.arange(8, dtype=np.float32).reshape(4, 2)
+    one = Featurizer(ClassifierConfig()).fit_transform(texts, emb)
+    two = Featurizer(ClassifierConfig()).fit(texts).transform(texts, emb)
+    assert one.shape == two.shape and abs(one - two).max() < 1e-6
+    # the embedding comes first, scaled
+    assert one[1, :2].toarray().tolist() == [[2 * 2.0, 3 * 2.0]]

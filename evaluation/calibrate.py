@@ -526,11 +526,13 @@ def calibrate_engine(
     fitted = dataclasses.replace(fitted, category_mix=float(mix[0]))
     say(f"category_mix {mix[0]}: accuracy {mix[1]:.3f}, macro-F1 {mix[2]:.3f}")
 
-    oof = engine.state.classifiers.out_of_fold.get("interpretasi")
+    # getattr: classifiers pickled before the field existed lack it
+    oof = getattr(engine.state.classifiers, "out_of_fold", {}).get("interpretasi")
     if oof is None:
         notes.append(
-            "the index has no out-of-fold interpretasi probabilities (built before they "
-            "existed): interpretasi stays the noisy-or of the model and the cue"
+            "the index has no out-of-fold interpretasi probabilities (a serving build, an "
+            "older one, or too few flagged examples to fold): interpretasi stays the "
+            "noisy-or of the model and the cue"
         )
     else:
         eng = configured_engine(engine, "hybrid", encoder=encoder, params=fitted)

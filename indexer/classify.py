@@ -53,7 +53,7 @@ class ClassifierConfig:
     )
     # Out-of-fold interpretasi probabilities of the training examples, for
     # the calibration step to fit the flag's stacker on (sigap eval
-    # calibrate): five more fits of one model, 1.5 s on the shipped KB. Only
+    # calibrate): five more fits of one model, 1.5 to 2 s on the shipped KB. Only
     # the evaluation index needs them (calibration builds its own), so a
     # serving build, and a curation publish that edits a question, skip them.
     oof_folds: int = field(

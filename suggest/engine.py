@@ -309,12 +309,17 @@ class Engine:
             )
         return query.strip()
 
-    def _one(self, state: IndexState, query: str, *, k: int, desk: str) -> SuggestionResult:
-        t0 = time.perf_counter()
+    def _prepare(self, state: IndexState, query: str) -> tuple[str, PreparedQuery]:
+        """The checked query and its preparation; refuses one with no words."""
         query = self.check_query(query)
         prep = state.pipeline.prepare_query(query)
         if not prep.tokens:
             raise QueryError("query has no words to search: type the caller's question")
+        return query, prep
+
+    def _one(self, state: IndexState, query: str, *, k: int, desk: str) -> SuggestionResult:
+        t0 = time.perf_counter()
+        query, prep = self._prepare(state, query)
         cands, scores, order = self._rank(state, prep, desk)
         suggestions = tuple(
             self._suggestion(state, cands, int(i), float(scores[i])) for i in order[:k]
@@ -325,10 +330,9 @@ class Engine:
             (state.articles[int(cands.articles[i])]["category"], float(scores[i]))
             for i in order[:CATEGORY_EVIDENCE]
         ]
-        p_int = cands.probs["interpretasi"].get("yes", 0.0)
-        evidence = self._interpretasi_evidence(state, prep, p_int, cands, scores, order)
+        interpretasi = self._interpretasi(state, prep, cands, scores, order)
         category, jenis, flags = self._classify(
-            state, prep, cands.probs, suggestions, query, top_categories, evidence
+            state, prep, cands.probs, suggestions, query, top_categories, interpretasi
         )
         latency = (time.perf_counter() - t0) * 1000
         return SuggestionResult(
@@ -369,18 +373,18 @@ class Engine:
         if desk not in VALID_DESKS:
             raise ValueError(f"unknown desk {desk!r}; valid: {', '.join(VALID_DESKS)}")
         state = self.state
-        prep = state.pipeline.prepare_query(self.check_query(query))
-        if not prep.tokens:
-            raise QueryError("query has no words to search: type the caller's question")
+        _, prep = self._prepare(state, query)
         cands, scores, order = self._rank(state, prep, desk)
         p_int = cands.probs["interpretasi"].get("yes", 0.0)
-        return p_int, self._interpretasi_evidence(state, prep, p_int, cands, scores, order)
+        cue = bool(interpretasi_cues(prep.dense_text))
+        return p_int, self._interpretasi_evidence(state, prep, p_int, cue, cands, scores, order)
 
     @staticmethod
     def _interpretasi_evidence(
         state: IndexState,
         prep: PreparedQuery,
         p_int: float,
+        cue: bool,
         cands: Candidates,
         scores: np.ndarray,
         order: np.ndarray,
@@ -391,9 +395,26 @@ class Engine:
             new = novelty(prep.bm25_tokens, state.article_words(int(cands.articles[top])))
         else:
             top_score, new = 0.0, 1.0
-        return interpretasi_evidence(
-            p_int, top_score, new, bool(interpretasi_cues(prep.dense_text))
-        )
+        return interpretasi_evidence(p_int, top_score, new, cue)
+
+    def _interpretasi(
+        self,
+        state: IndexState,
+        prep: PreparedQuery,
+        cands: Candidates,
+        scores: np.ndarray,
+        order: np.ndarray,
+    ) -> tuple[float, list[Cue]]:
+        """The interpretasi confidence and the cues that fired: the fitted
+        stacker when calibration has one (the retrieval evidence is only
+        gathered then), else the noisy-or of the model and the first cue."""
+        p_int = cands.probs["interpretasi"].get("yes", 0.0)
+        cues = interpretasi_cues(prep.dense_text)
+        stack = state.params.interpretasi_stack
+        if not stack:
+            return (combine(p_int, cues[0].strength) if cues else p_int), cues
+        evidence = self._interpretasi_evidence(state, prep, p_int, bool(cues), cands, scores, order)
+        return round(stacked_probability(evidence, stack), 6), cues
 
     def candidates(
         self, state: IndexState, prep: PreparedQuery, qvec: np.ndarray, *, desk: str = "all"
@@ -491,7 +512,7 @@ class Engine:
         suggestions: Sequence[Suggestion],
         raw: str,
         top_categories: Sequence[tuple[str, float]],
-        evidence: np.ndarray,
+        interpretasi: tuple[float, list[Cue]],
     ) -> tuple[CategoryPrediction, CodeScore, tuple[Flag, ...]]:
         params = state.params
         mixed = mix_category(
@@ -508,12 +529,7 @@ class Engine:
         jenis = CodeScore(jcode, jenis_p[jcode])
 
         flags: list[Flag] = []
-        p_int = probs["interpretasi"].get("yes", 0.0)
-        cues = interpretasi_cues(prep.dense_text)
-        if params.interpretasi_stack:
-            conf_int = round(stacked_probability(evidence, params.interpretasi_stack), 6)
-        else:
-            conf_int = combine(p_int, cues[0].strength) if cues else p_int
+        conf_int, cues = interpretasi
         if conf_int >= params.interpretasi_threshold:
             reason = (
                 f"pola {cues[0].reason}"

@@ -43,7 +43,7 @@ Steps, each on the dev queries only:
 
 Everything is measured through the engine's public surface
 (``Engine.candidates``, ``Engine.suggest`` with patched parameters), so the
-fitted values are those the engine will serve with. Flag confidences are read
+fitted values are those the engine will serve with. Flag confidences are read (by the harness)
 by running with the flag thresholds at 0, when every query carries both flags
 with their confidence. The ``tidak_ada_di_kb`` rule (out of scope, or top
 score below ``confident``) is evaluated on stored outcomes and then checked
@@ -63,7 +63,7 @@ import numpy as np
 
 from evaluation.gold import NO_ANSWER_FLAG, GoldQuery
 from evaluation.harness import (
-    FLAGS,
+    THRESHOLD_FLAGS,
     ConfigMetrics,
     Harness,
     HarnessConfig,
@@ -564,13 +564,10 @@ def calibrate_engine(
         thresholds["confident"] = None
         notes.append(f"no {NO_ANSWER_FLAG} query on dev: kept confident={fitted.confident}")
 
-    open_flags = dataclasses.replace(fitted, interpretasi_threshold=0.0, validasi_threshold=0.0)
-    probe = _outcomes_with_flag_confidence(engine, queries, open_flags, encoder)
-    for flag, attr in (
-        ("interpretasi", "interpretasi_threshold"),
-        ("validasi", "validasi_threshold"),
-    ):
-        conf = np.array([c.get(flag, 0.0) for c in probe])
+    # The harness reads every query's flag confidence, raised or not.
+    probe = _outcomes(engine, queries, fitted, encoder, k=5)
+    for flag, attr in THRESHOLD_FLAGS.items():
+        conf = np.array([(o.flag_confidence or {}).get(flag, 0.0) for o in probe])
         labels = np.array([flag in q.flags for q in queries])
         try:
             choice = choose_threshold(
@@ -607,21 +604,6 @@ def calibrate_engine(
         thresholds=thresholds,
         notes=notes,
     )
-
-
-def _outcomes_with_flag_confidence(
-    engine: Engine,
-    queries: Sequence[GoldQuery],
-    params: FusionParams,
-    encoder: SharedQueryEncoder,
-) -> list[dict[str, float]]:
-    """Each query's flag confidences, read with every threshold at zero."""
-    eng = configured_engine(engine, "hybrid", encoder=encoder, params=params)
-    out = []
-    for q in queries:
-        result = eng.suggest(q.query, k=5, desk="all")
-        out.append({f.code: float(f.confidence) for f in result.flags if f.code in FLAGS})
-    return out
 
 
 def write_calibration(params: FusionParams, path: Path | str) -> Path:

@@ -20,9 +20,11 @@ POINTER = "CURRENT"
 MANIFEST = "manifest.json"
 QUESTION_TYPES_FILE = "question_types.npy"  # (articles, types), see indexer.text
 # What this code writes and reads. 2: question types per article, colloquial
-# verb forms in the text tables. An index of another format is not served:
-# the text preparation of its documents no longer matches the queries'.
-FORMAT_VERSION = 2
+# verb forms in the text tables. 3: the request classifiers are
+# indexer.linear models over block features, not scikit-learn estimators.
+# An index of another format is not served: the text preparation of its
+# documents, or the classifiers' interface, no longer matches the engine's.
+FORMAT_VERSION = 3
 _VERSION_OK = re.compile(r"^[A-Za-z0-9._-]+$")
 
 

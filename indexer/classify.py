@@ -1,7 +1,7 @@
 """Request classifiers trained at index time: category, jenis, interpretasi, validasi.
 
-Each is a logistic regression over the query embedding joined with character
-n-grams of the prepared text: the embedding carries meaning across wording,
+Each is a logistic regression (:mod:`indexer.linear`) over the query embedding
+joined with character n-grams of the prepared text: the embedding carries meaning across wording,
 the n-grams carry abbreviations, typos and cue words the small encoder blurs.
 The four models share one featuriser, so a query is featurised once.
 
@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+
+from indexer.linear import BlockFeatures, LogisticModel, fit_logistic
 
 MODEL_NAMES = ("category", "jenis", "interpretasi", "validasi")
 
@@ -34,14 +35,10 @@ class ClassifierConfig:
     min_df: int = field(default=2, metadata={"help": "drop rarer n-grams"})
     embedding_weight: float = field(default=2.0, metadata={"help": "scale of the embedding"})
     C: float = field(default=4.0, metadata={"help": "inverse regularisation strength"})
-    max_iter: int = field(default=2000, metadata={"help": "solver iterations"})
-    # newton-cg, not lbfgs: on the shipped KB the four fits take 1.8 s instead
-    # of 2.6 s (the 13-topic category model 1.2 s instead of 2.2 s, 7 Newton
-    # steps instead of 84 quasi-Newton ones), and at the same tolerance they
-    # land nearer the optimum: largest probability gap to a fit at tol 1e-7
-    # 0.03 instead of 0.04 to 0.07. Faster retraining is what a curation
-    # publish that edits a question waits for.
-    solver: str = field(default="newton-cg", metadata={"help": "scikit-learn LR solver"})
+    # Newton steps, each a truncated conjugate-gradient solve; the shipped
+    # KB's models stop after 4 to 6 at the default tolerance.
+    max_iter: int = field(default=100, metadata={"help": "Newton iterations"})
+    tol: float = field(default=1e-4, metadata={"help": "stop at this largest gradient entry"})
     # Measured on the gold set with the 1,190 training examples, one run each:
     # interpretasi recall at precision 0.80 went from 0.54 (model alone) to
     # 0.71 with the margin at weight 60 (0.69 at 40, 0.71 at 80; the same
@@ -78,29 +75,23 @@ class Featurizer:
         self.vectorizer.fit(texts)
         return self
 
-    def transform(self, texts: Sequence[str], embeddings: np.ndarray) -> sparse.csr_matrix:
+    def transform(self, texts: Sequence[str], embeddings: np.ndarray) -> BlockFeatures:
         return self._join(embeddings, self.vectorizer.transform(texts))
 
-    def fit_transform(self, texts: Sequence[str], embeddings: np.ndarray) -> sparse.csr_matrix:
+    def fit_transform(self, texts: Sequence[str], embeddings: np.ndarray) -> BlockFeatures:
         """``fit`` then ``transform``, reading the texts once (0.30 s instead of
         0.55 s for the shipped KB's 4,120 training texts)."""
         return self._join(embeddings, self.vectorizer.fit_transform(texts))
 
-    def _join(self, embeddings: np.ndarray, grams: sparse.spmatrix) -> sparse.csr_matrix:
-        emb = sparse.csr_matrix(np.asarray(embeddings, np.float32) * self.embedding_weight)
-        return sparse.hstack([emb, grams], format="csr")
+    def _join(self, embeddings: np.ndarray, grams: sparse.spmatrix) -> BlockFeatures:
+        return BlockFeatures(np.asarray(embeddings, np.float32) * self.embedding_weight, grams)
 
 
 def fit_model(
-    features: sparse.csr_matrix, labels: Sequence[str], config: ClassifierConfig
-) -> LogisticRegression:
+    features: BlockFeatures, labels: Sequence[str], config: ClassifierConfig
+) -> LogisticModel:
     """One balanced logistic regression; refuses single-class training data."""
-    if len(set(labels)) < 2:
-        raise ValueError("a classifier needs at least two classes in its training labels")
-    model = LogisticRegression(
-        C=config.C, max_iter=config.max_iter, class_weight="balanced", solver=config.solver
-    )
-    return model.fit(features, list(labels))
+    return fit_logistic(features, labels, C=config.C, tol=config.tol, max_iter=config.max_iter)
 
 
 @dataclass
@@ -165,7 +156,7 @@ class OutOfFold:
 
 
 def out_of_fold_yes(
-    features: sparse.csr_matrix,
+    features: BlockFeatures,
     labels: np.ndarray,
     vectors: np.ndarray,
     *,
@@ -218,7 +209,7 @@ class RequestClassifiers:
     """The four trained models saved with an index, and their featuriser."""
 
     featurizer: Featurizer
-    models: dict[str, LogisticRegression]
+    models: dict[str, LogisticModel]
     training_counts: dict[str, dict[str, int]]
     margins: dict[str, PrototypeMargin] = field(default_factory=dict)  # yes/no models only
     out_of_fold: dict[str, OutOfFold] = field(default_factory=dict)  # for calibration

@@ -165,7 +165,7 @@ def test_an_index_of_another_format_is_not_served(tmp_path, tiny_index):
     manifest = json.loads((loc.path / artifacts.MANIFEST).read_text(encoding="utf-8"))
     manifest["format_version"] = artifacts.FORMAT_VERSION - 1
     (loc.path / artifacts.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-    with pytest.raises(IndexNotFound, match=r"has format 1, this SIGAP reads format 2.*rebuild"):
+    with pytest.raises(IndexNotFound, match=r"has format 2, this SIGAP reads format 3.*rebuild"):
         read_pointer(root)
     # so "make index" (build --if-missing) rebuilds it instead of keeping it
     assert not is_current(root, loc.version, calibration)

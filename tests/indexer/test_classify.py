@@ -7,6 +7,7 @@ import pytest
 from scipy import sparse
 
 from indexer.classify import ClassifierConfig, PrototypeMargin, fit_model, out_of_fold_yes
+from indexer.linear import BlockFeatures
 
 
 def _unit(*xs):
@@ -44,6 +45,11 @@ def test_negatives_are_capped_by_even_spacing_and_too_few_examples_refused():
         PrototypeMargin.fit(POS[:2], NEG, k=3, weight=1.0, max_negatives=100)
 
 
+def _dense_only(vectors):
+    """Block features with no sparse columns."""
+    return BlockFeatures(vectors, sparse.csr_matrix((len(vectors), 0), dtype=np.float32))
+
+
 def _random_problem(n_fixed=40, n=200, dim=256, seed=3):
     """Features carry no signal: labels are coin flips a flexible model can
     only memorise."""
@@ -52,7 +58,7 @@ def _random_problem(n_fixed=40, n=200, dim=256, seed=3):
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     labels = np.zeros(n, dtype=bool)
     labels[n_fixed:] = rng.random(n - n_fixed) < 0.4
-    return sparse.csr_matrix(vectors), labels, vectors
+    return _dense_only(vectors), labels, vectors
 
 
 def _auc(scores, labels):
@@ -80,12 +86,12 @@ def test_out_of_fold_on_a_learnable_problem_ranks_the_flagged_rows_first():
     vecs[y, 0] += 3.0  # the flagged rows sit apart on one axis
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
     oof = out_of_fold_yes(
-        sparse.csr_matrix(vecs), y, vecs, fixed=30, config=ClassifierConfig(oof_folds=4)
+        _dense_only(vecs), y, vecs, fixed=30, config=ClassifierConfig(oof_folds=4)
     )
     assert _auc(oof, y[30:]) > 0.9
     # the same seed gives the same folds
     again = out_of_fold_yes(
-        sparse.csr_matrix(vecs), y, vecs, fixed=30, config=ClassifierConfig(oof_folds=4)
+        _dense_only(vecs), y, vecs, fixed=30, config=ClassifierConfig(oof_folds=4)
     )
     assert np.array_equal(oof, again)
 
@@ -105,6 +111,7 @@ def test_featurizer_fit_transform_equals_fit_then_transform():
     emb = np.arange(8, dtype=np.float32).reshape(4, 2)
     one = Featurizer(ClassifierConfig()).fit_transform(texts, emb)
     two = Featurizer(ClassifierConfig()).fit(texts).transform(texts, emb)
-    assert one.shape == two.shape and abs(one - two).max() < 1e-6
-    # the embedding comes first, scaled
-    assert one[1, :2].toarray().tolist() == [[2 * 2.0, 3 * 2.0]]
+    assert one.shape == two.shape and abs(one.tocsr() - two.tocsr()).max() < 1e-6
+    # the embedding is the dense block, scaled; the n-grams the sparse one
+    assert one.dense[1].tolist() == [2 * 2.0, 3 * 2.0]
+    assert one.shape[1] == 2 + one.sparse.shape[1] and one.sparse.nnz > 0

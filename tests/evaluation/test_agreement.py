@@ -223,3 +223,19 @@ def test_agreement_cli_warns_about_gold_queries_not_annotated(tmp_path, gold_tin
     assert rc == 0
     assert "warning: a1 has not labelled 1 gold queries, e.g. t006" in captured.err
     assert "5 queries labelled by all" in captured.out
+
+
+# -- the shipped gold set ------------------------------------------------------------------------
+def test_shipped_gold_flags_are_the_majority_of_three_annotators():
+    from evaluation.gold import GOLD_FILE, read_gold
+
+    annotators = read_annotation_dir()
+    assert len(annotators) == 3, sorted(annotators)
+    queries, _ = read_gold(GOLD_FILE)
+    gold_flags = {q.qid: q.flags for q in queries}
+    missing = {
+        name: qids for name, qids in unlabelled(list(gold_flags), annotators).items() if qids
+    }
+    assert not missing, f"gold queries without an annotation: {missing}"
+    mismatches = gold_mismatches(gold_flags, majority_labels(annotators))
+    assert not mismatches, "\n".join(str(m) for m in mismatches)

@@ -15,7 +15,9 @@ and an optional short reason::
 Cohen's kappa per pair of annotators says how far above chance they agree;
 it bounds what a model can be expected to reach against any one of them.
 ``sigap eval agreement`` prints it and fails when a gold label is not the
-annotators' majority.
+annotators' majority. The training examples' flags follow the same rule:
+their annotations are in ``kb/data/training/annotations/``, keyed by the
+example's text (``sigap eval agreement --training-set``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from pathlib import Path
 
 ANNOTATED_FLAGS = ("interpretasi", "validasi")
 ANNOTATIONS_DIR = Path(__file__).with_name("gold") / "annotations"
+# The training examples' flags, keyed by the example's text (unique across files).
+TRAINING_ANNOTATIONS_DIR = Path(__file__).parent.parent / "kb" / "data" / "training" / "annotations"
 
 # qid -> flag -> yes/no
 Labels = dict[str, dict[str, bool]]
@@ -191,31 +195,32 @@ class LabelMismatch:
             return "yes" if x else "no"
 
         return (
-            f"{self.qid}: {self.flag} is {word(self.gold)} in gold, "
+            f"{self.qid}: {self.flag} is {word(self.gold)} as labelled, "
             f"{word(self.majority)} by majority"
         )
 
 
-def gold_mismatches(
-    gold_flags: Mapping[str, Sequence[str]],
+def label_mismatches(
+    labelled: Mapping[str, Sequence[str]],
     majority: Labels,
     flags: Sequence[str] = ANNOTATED_FLAGS,
 ) -> list[LabelMismatch]:
-    """Gold queries whose flag differs from the annotators' majority.
+    """Items whose listed flags differ from the annotators' majority.
 
-    ``gold_flags`` maps qid to the flags the gold file lists. A gold query
-    that not every annotator labelled is not compared (see :func:`unlabelled`).
+    ``labelled`` maps a key (a gold qid, a training example's text) to the
+    flags its file lists. An item that not every annotator labelled is not
+    compared (see :func:`unlabelled`).
     """
     out = []
-    for qid, listed in gold_flags.items():
-        if qid not in majority:
+    for key, listed in labelled.items():
+        if key not in majority:
             continue
         for f in flags:
-            if (f in listed) != majority[qid][f]:
-                out.append(LabelMismatch(qid, f, f in listed, majority[qid][f]))
+            if (f in listed) != majority[key][f]:
+                out.append(LabelMismatch(key, f, f in listed, majority[key][f]))
     return out
 
 
-def unlabelled(gold_qids: Sequence[str], annotators: Mapping[str, Labels]) -> dict[str, list[str]]:
-    """Per annotator, the gold qids it has not labelled."""
-    return {name: [q for q in gold_qids if q not in labels] for name, labels in annotators.items()}
+def unlabelled(keys: Sequence[str], annotators: Mapping[str, Labels]) -> dict[str, list[str]]:
+    """Per annotator, the keys it has not labelled."""
+    return {name: [k for k in keys if k not in labels] for name, labels in annotators.items()}

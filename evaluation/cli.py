@@ -130,8 +130,9 @@ def _check_gold(args: argparse.Namespace) -> int:
 def _agreement(args: argparse.Namespace) -> int:
     from evaluation.agreement import (
         ANNOTATIONS_DIR,
+        TRAINING_ANNOTATIONS_DIR,
         AnnotationError,
-        gold_mismatches,
+        label_mismatches,
         majority_labels,
         pairwise,
         read_annotation_dir,
@@ -139,15 +140,26 @@ def _agreement(args: argparse.Namespace) -> int:
     )
     from evaluation.gold import GoldFileMissing, GoldFormatError, read_gold
 
-    folder = Path(args.annotations) if args.annotations else ANNOTATIONS_DIR
-    gold_path = _arg_path(args.gold, DEFAULT_GOLD)
+    # What is checked: gold queries keyed by qid, or training examples keyed by text.
+    if args.training_set:
+        default_dir, what = TRAINING_ANNOTATIONS_DIR, "training examples"
+    else:
+        default_dir, what = ANNOTATIONS_DIR, "queries"
+    folder = Path(args.annotations) if args.annotations else default_dir
     try:
         annotators = read_annotation_dir(folder)
-        queries, _ = read_gold(gold_path)
+        if args.training_set:
+            labelled = {e.text: e.flags for e in _examples(args.training)}
+        else:
+            gold_path = _arg_path(args.gold, DEFAULT_GOLD)
+            try:
+                labelled = {q.qid: q.flags for q in read_gold(gold_path)[0]}
+            except GoldFormatError as exc:
+                raise CLIError(
+                    f"{gold_path} cannot be read: run 'sigap eval check-gold'", 1
+                ) from exc
     except (AnnotationError, GoldFileMissing) as exc:
         raise CLIError(str(exc), 1) from exc
-    except GoldFormatError as exc:
-        raise CLIError(f"{gold_path} cannot be read: run 'sigap eval check-gold'", 1) from exc
     if len(annotators) < 3 or len(annotators) % 2 == 0:
         raise CLIError(
             f"{folder} holds {len(annotators)} annotators; a majority needs an odd number, "
@@ -157,7 +169,7 @@ def _agreement(args: argparse.Namespace) -> int:
     pairs = pairwise(annotators)
     print(
         f"{len(annotators)} annotators ({', '.join(sorted(annotators))}); "
-        f"{pairs[0].items} queries labelled by all"
+        f"{pairs[0].items} {what} labelled by all"
     )
     print(f"{'flag':<13} {'pair':<28} {'agree %':>8} {'kappa':>6}  yes/yes")
     for p in pairs:
@@ -166,19 +178,17 @@ def _agreement(args: argparse.Namespace) -> int:
             f"  {p.yes_first}/{p.yes_second}"
         )
     votes = majority_labels(annotators)
-    gold_flags = {q.qid: q.flags for q in queries}
-    missing = unlabelled(list(gold_flags), annotators)
-    for name, qids in missing.items():
-        if qids:
+    for name, keys in unlabelled(list(labelled), annotators).items():
+        if keys:
             print(
-                f"warning: {name} has not labelled {len(qids)} gold queries, e.g. {qids[0]}",
+                f"warning: {name} has not labelled {len(keys)} {what}, e.g. {keys[0]!r}",
                 file=sys.stderr,
             )
-    mismatches = gold_mismatches(gold_flags, votes)
+    mismatches = label_mismatches(labelled, votes)
     for m in mismatches[:30]:
         print(f"error: {m}", file=sys.stderr)
     print(
-        f"{'OK' if not mismatches else 'FAILED'}: {len(mismatches)} gold labels differ "
+        f"{'OK' if not mismatches else 'FAILED'}: {len(mismatches)} labels differ "
         "from the annotators' majority"
     )
     return 0 if not mismatches else 1
@@ -380,10 +390,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         "agreement", help="annotator agreement on the flags; gold must carry the majority"
     )
     a.add_argument("--gold", default=None, help=f"gold file (default {DEFAULT_GOLD})")
+    a.add_argument("--training", default=None, help="training examples (default kb/data/training)")
+    a.add_argument(
+        "--training-set",
+        action="store_true",
+        help="check the training examples' flags instead of the gold set's",
+    )
     a.add_argument(
         "--annotations",
         default=None,
-        help="folder of annotator files (default evaluation/gold/annotations)",
+        help="folder of annotator files (default evaluation/gold/annotations, with "
+        "--training-set kb/data/training/annotations)",
     )
     a.set_defaults(handler=_agreement)
 

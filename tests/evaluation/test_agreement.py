@@ -11,7 +11,7 @@ import pytest
 from evaluation.agreement import (
     AnnotationError,
     cohen_kappa,
-    gold_mismatches,
+    label_mismatches,
     majority,
     majority_labels,
     pairwise,
@@ -104,11 +104,11 @@ def test_only_queries_every_annotator_labelled_are_compared():
     assert unlabelled(["q1", "q2"], annotators) == {"a1": [], "a2": ["q2"], "a3": ["q2"]}
 
 
-def test_gold_mismatches_name_query_flag_and_both_labels():
+def test_label_mismatches_name_query_flag_and_both_labels():
     votes = {"q1": {"interpretasi": T, "validasi": F}, "q2": {"interpretasi": F, "validasi": F}}
     gold = {"q1": ["interpretasi"], "q2": ["validasi", "tidak_ada_di_kb"], "q3": ["validasi"]}
-    found = gold_mismatches(gold, votes)
-    assert [str(m) for m in found] == ["q2: validasi is yes in gold, no by majority"]
+    found = label_mismatches(gold, votes)
+    assert [str(m) for m in found] == ["q2: validasi is yes as labelled, no by majority"]
 
 
 # -- files ---------------------------------------------------------------------------------------
@@ -184,7 +184,7 @@ def test_agreement_cli_passes_when_gold_is_the_majority(tmp_path, gold_tiny_path
     # each pair disagrees on interpretasi for two of six queries; on validasi never
     assert "interpretasi  a1 / a2" in out and "66.7" in out
     assert "validasi      a1 / a2                         100.0   1.00" in out
-    assert "OK: 0 gold labels differ" in out
+    assert "OK: 0 labels differ" in out
 
 
 def test_agreement_cli_fails_on_a_gold_label_against_the_majority(tmp_path, gold_tiny_path, capsys):
@@ -192,8 +192,8 @@ def test_agreement_cli_fails_on_a_gold_label_against_the_majority(tmp_path, gold
     rc = main(["eval", "agreement", "--gold", str(gold_tiny_path), "--annotations", str(folder)])
     captured = capsys.readouterr()
     assert rc == 1
-    assert "error: t004: validasi is yes in gold, no by majority" in captured.err
-    assert "FAILED: 1 gold labels differ" in captured.out
+    assert "error: t004: validasi is yes as labelled, no by majority" in captured.err
+    assert "FAILED: 1 labels differ" in captured.out
 
 
 def test_agreement_cli_needs_an_odd_number_of_annotators(tmp_path, gold_tiny_path, capsys):
@@ -221,8 +221,31 @@ def test_agreement_cli_warns_about_gold_queries_not_annotated(tmp_path, gold_tin
     rc = main(["eval", "agreement", "--gold", str(gold_tiny_path), "--annotations", str(folder)])
     captured = capsys.readouterr()
     assert rc == 0
-    assert "warning: a1 has not labelled 1 gold queries, e.g. t006" in captured.err
+    assert "warning: a1 has not labelled 1 queries, e.g. 't006'" in captured.err
     assert "5 queries labelled by all" in captured.out
+
+
+def test_agreement_cli_checks_training_examples_by_text(tmp_path, capsys):
+    import yaml
+
+    training = Path(__file__).parent.parent / "fixtures" / "tiny_training.yaml"
+    examples = yaml.safe_load(training.read_text(encoding="utf-8"))["examples"]
+    truth = {e["text"]: ("interpretasi" in e["flags"], "validasi" in e["flags"]) for e in examples}
+    folder = tmp_path / "ann"
+    for name in ("a1", "a2", "a3"):
+        write_labels(folder / f"{name}.jsonl", truth)
+    args = ["eval", "agreement", "--training-set", "--training", str(training)]
+    assert main([*args, "--annotations", str(folder)]) == 0
+    assert f"{len(truth)} training examples labelled by all" in capsys.readouterr().out
+
+    # two annotators say "udh bayar pkb tp status blm lunas" needs no records check
+    text = "udh bayar pkb tp status blm lunas"
+    for name in ("a2", "a3"):
+        write_labels(folder / f"{name}.jsonl", {**truth, text: (False, False)})
+    assert main([*args, "--annotations", str(folder)]) == 1
+    assert f"error: {text}: validasi is yes as labelled, no by majority" in (
+        capsys.readouterr().err
+    )
 
 
 # -- the shipped gold set ------------------------------------------------------------------------
@@ -237,5 +260,18 @@ def test_shipped_gold_flags_are_the_majority_of_three_annotators():
         name: qids for name, qids in unlabelled(list(gold_flags), annotators).items() if qids
     }
     assert not missing, f"gold queries without an annotation: {missing}"
-    mismatches = gold_mismatches(gold_flags, majority_labels(annotators))
+    mismatches = label_mismatches(gold_flags, majority_labels(annotators))
+    assert not mismatches, "\n".join(str(m) for m in mismatches)
+
+
+def test_shipped_training_flags_are_the_majority_of_three_annotators():
+    from evaluation.agreement import TRAINING_ANNOTATIONS_DIR
+    from kb.training import load_training_examples
+
+    annotators = read_annotation_dir(TRAINING_ANNOTATIONS_DIR)
+    assert len(annotators) == 3, sorted(annotators)
+    labelled = {e.text: e.flags for e in load_training_examples()}
+    missing = {name: keys for name, keys in unlabelled(list(labelled), annotators).items() if keys}
+    assert not missing, f"training examples without an annotation: {missing}"
+    mismatches = label_mismatches(labelled, majority_labels(annotators))
     assert not mismatches, "\n".join(str(m) for m in mismatches)

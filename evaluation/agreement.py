@@ -48,6 +48,10 @@ def read_annotations(path: Path | str, flags: Sequence[str] = ANNOTATED_FLAGS) -
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError as exc:
         raise AnnotationError(f"{path}: no such annotation file") from exc
+    except UnicodeDecodeError as exc:
+        raise AnnotationError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    except OSError as exc:
+        raise AnnotationError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     labels: Labels = {}
     problems: list[str] = []
     for n, line in enumerate(lines, start=1):

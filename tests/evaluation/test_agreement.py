@@ -154,6 +154,11 @@ def test_missing_and_empty_annotation_files(tmp_path):
         read_annotations(tmp_path / "empty.jsonl")
     with pytest.raises(AnnotationError, match="no annotation files"):
         read_annotation_dir(tmp_path / "nowhere")
+    (tmp_path / "latin1.jsonl").write_bytes(b'{"qid": "q1", "why": "\xe9"}\n')
+    with pytest.raises(AnnotationError, match="not UTF-8 text"):
+        read_annotations(tmp_path / "latin1.jsonl")
+    with pytest.raises(AnnotationError, match="cannot be read"):
+        read_annotations(tmp_path)
 
 
 # -- CLI -----------------------------------------------------------------------------------------

@@ -132,6 +132,7 @@ def _agreement(args: argparse.Namespace) -> int:
         ANNOTATIONS_DIR,
         TRAINING_ANNOTATIONS_DIR,
         AnnotationError,
+        common_qids,
         label_mismatches,
         majority_labels,
         pairwise,
@@ -166,6 +167,8 @@ def _agreement(args: argparse.Namespace) -> int:
             "at least 3",
             1,
         )
+    if not common_qids(annotators):
+        raise CLIError(f"the annotators in {folder} have no {what} in common", 1)
     pairs = pairwise(annotators)
     print(
         f"{len(annotators)} annotators ({', '.join(sorted(annotators))}); "

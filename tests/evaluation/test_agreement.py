@@ -209,6 +209,14 @@ def test_agreement_cli_needs_an_odd_number_of_annotators(tmp_path, gold_tiny_pat
     assert "holds 2 annotators; a majority needs an odd number" in capsys.readouterr().err
 
 
+def test_agreement_cli_needs_items_every_annotator_labelled(tmp_path, gold_tiny_path, capsys):
+    folder = tiny_annotations(tmp_path / "ann", gold_tiny_path)
+    write_labels(folder / "a3.jsonl", {"elsewhere": (False, False)})
+    rc = main(["eval", "agreement", "--gold", str(gold_tiny_path), "--annotations", str(folder)])
+    assert rc == 1
+    assert "have no queries in common" in capsys.readouterr().err
+
+
 def test_agreement_cli_reports_a_bad_annotation_file(tmp_path, gold_tiny_path, capsys):
     folder = tiny_annotations(tmp_path / "ann", gold_tiny_path)
     (folder / "a2.jsonl").write_text('{"qid": "t001"}\n', encoding="utf-8")

@@ -28,10 +28,12 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
+from kb.training import TRAINING_DIR
+
 ANNOTATED_FLAGS = ("interpretasi", "validasi")
 ANNOTATIONS_DIR = Path(__file__).with_name("gold") / "annotations"
 # The training examples' flags, keyed by the example's text (unique across files).
-TRAINING_ANNOTATIONS_DIR = Path(__file__).parent.parent / "kb" / "data" / "training" / "annotations"
+TRAINING_ANNOTATIONS_DIR = TRAINING_DIR / "annotations"
 
 # qid -> flag -> yes/no
 Labels = dict[str, dict[str, bool]]
@@ -147,12 +149,11 @@ def common_qids(annotators: Mapping[str, Labels]) -> list[str]:
 
 
 def pairwise(
-    annotators: Mapping[str, Labels],
-    flags: Sequence[str] = ANNOTATED_FLAGS,
-    qids: Sequence[str] | None = None,
+    annotators: Mapping[str, Labels], flags: Sequence[str] = ANNOTATED_FLAGS
 ) -> list[PairAgreement]:
-    """Kappa and raw agreement of every pair of annotators, per flag."""
-    qids = list(qids) if qids is not None else common_qids(annotators)
+    """Kappa and raw agreement of every pair of annotators, per flag, over the
+    qids they all labelled."""
+    qids = common_qids(annotators)
     out: list[PairAgreement] = []
     for flag in flags:
         for x, y in combinations(sorted(annotators), 2):
@@ -191,7 +192,7 @@ def majority_labels(
 class LabelMismatch:
     qid: str
     flag: str
-    gold: bool
+    listed: bool  # what the labelled file says
     majority: bool
 
     def __str__(self) -> str:
@@ -199,7 +200,7 @@ class LabelMismatch:
             return "yes" if x else "no"
 
         return (
-            f"{self.qid}: {self.flag} is {word(self.gold)} as labelled, "
+            f"{self.qid}: {self.flag} is {word(self.listed)} as labelled, "
             f"{word(self.majority)} by majority"
         )
 

@@ -147,20 +147,17 @@ def _agreement(args: argparse.Namespace) -> int:
     else:
         default_dir, what = ANNOTATIONS_DIR, "queries"
     folder = Path(args.annotations) if args.annotations else default_dir
+    gold_path = _arg_path(args.gold, DEFAULT_GOLD)
     try:
         annotators = read_annotation_dir(folder)
         if args.training_set:
             labelled = {e.text: e.flags for e in _examples(args.training)}
         else:
-            gold_path = _arg_path(args.gold, DEFAULT_GOLD)
-            try:
-                labelled = {q.qid: q.flags for q in read_gold(gold_path)[0]}
-            except GoldFormatError as exc:
-                raise CLIError(
-                    f"{gold_path} cannot be read: run 'sigap eval check-gold'", 1
-                ) from exc
+            labelled = {q.qid: q.flags for q in read_gold(gold_path)[0]}
     except (AnnotationError, GoldFileMissing) as exc:
         raise CLIError(str(exc), 1) from exc
+    except GoldFormatError as exc:
+        raise CLIError(f"{gold_path} cannot be read: run 'sigap eval check-gold'", 1) from exc
     if len(annotators) < 3 or len(annotators) % 2 == 0:
         raise CLIError(
             f"{folder} holds {len(annotators)} annotators; a majority needs an odd number, "

@@ -333,16 +333,12 @@ def _dense_check(state, encoder: Encoder, queries: Sequence[str], vectors_path: 
 
 
 def _edit(article: Article, rng: random.Random) -> Article:
-    extra = rng.choice(
-        (
-            "Informasi ini diperbarui sesuai ketentuan terbaru.",
-            "Mohon simpan bukti pengajuan untuk keperluan selanjutnya.",
-            "Layanan tersedia pada hari dan jam kerja.",
-        )
-    )
-    # At the start: the first passage, the one embedded, changes, so the
-    # rebuild re-embeds it (an edit past it would re-embed nothing).
-    return article.model_copy(update={"answer": f"{extra} {article.answer}"})
+    extra = rng.choice(("Sesuai ketentuan terbaru", "Per pembaruan terakhir", "Untuk diketahui"))
+    # Inside the first sentence: the first passage, the one embedded, changes
+    # and stays the article's own, so the rebuild re-embeds it. (A sentence of
+    # its own would be a passage of its own, the same text in every edited
+    # article, and an edit past the first passage re-embeds nothing.)
+    return article.model_copy(update={"answer": f"{extra}: {article.answer}"})
 
 
 def _question_edit(article: Article, rng: random.Random) -> Article:

@@ -75,7 +75,7 @@ def test_rebuild_after_one_change_reembeds_only_that_article(
 ):
     root = _copy_index(tiny_index, tmp_path)
     changed = [
-        a.model_copy(update={"answer": a.answer + " Informasi tambahan."})
+        a.model_copy(update={"answer": "Informasi terbaru: " + a.answer})
         if a.id == "djp-pph-ptkp"
         else a
         for a in tiny_articles
@@ -91,9 +91,12 @@ def test_rebuild_after_one_change_reembeds_only_that_article(
         examples=tiny_examples,
         config=config,
     )
-    target = next(a for a in changed if a.id == "djp-pph-ptkp")
-    # the answer is one short passage, so exactly that one passage is new
-    assert len(split_passages(target.answer, BuildConfig().max_passage_words)) == 1
+    before = next(a for a in tiny_articles if a.id == "djp-pph-ptkp")
+    after = next(a for a in changed if a.id == "djp-pph-ptkp")
+    # only the first answer passage is embedded, and the edit changed it, so
+    # exactly that one text is new
+    first = [split_passages(a.answer, config.max_passage_words)[0] for a in (before, after)]
+    assert first[0] != first[1]
     assert result.manifest["embedding_cache"]["misses"] == 1
     assert read_pointer(root / "index").version == "kb-tiny-2"
     # an answer edit leaves the classifiers' inputs unchanged: they are reused

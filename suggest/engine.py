@@ -36,7 +36,7 @@ from indexer.text import (
     question_types,
 )
 from kb.categories import OUT_OF_SCOPE, load_codes
-from suggest.flags import Cue, combine, interpretasi_cues, validasi_cues
+from suggest.flags import Cue, combine, interpretasi_cues, interpretasi_rules, validasi_cues
 from suggest.records import CategoryPrediction, CodeScore, Flag, Suggestion, SuggestionResult
 from suggest.scoring import (
     FEATURES,
@@ -407,14 +407,23 @@ class Engine:
     ) -> tuple[float, list[Cue]]:
         """The interpretasi confidence and the cues that fired: the fitted
         stacker when calibration has one (the retrieval evidence is only
-        gathered then), else the noisy-or of the model and the first cue."""
+        gathered then), else the noisy-or of the model and the first cue;
+        raised to the rule's confidence when one of the SOP's never-answer
+        rules matches (its reason then comes first)."""
         p_int = cands.probs["interpretasi"].get("yes", 0.0)
         cues = interpretasi_cues(prep.dense_text)
+        rules = interpretasi_rules(prep.dense_text)
         stack = state.params.interpretasi_stack
         if not stack:
-            return (combine(p_int, cues[0].strength) if cues else p_int), cues
-        evidence = self._interpretasi_evidence(state, prep, p_int, bool(cues), cands, scores, order)
-        return round(stacked_probability(evidence, stack), 6), cues
+            conf = combine(p_int, cues[0].strength) if cues else p_int
+        else:
+            evidence = self._interpretasi_evidence(
+                state, prep, p_int, bool(cues), cands, scores, order
+            )
+            conf = round(stacked_probability(evidence, stack), 6)
+        if rules:
+            return max(conf, rules[0].strength), rules + cues
+        return conf, cues
 
     def candidates(
         self, state: IndexState, prep: PreparedQuery, qvec: np.ndarray, *, desk: str = "all"

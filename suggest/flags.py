@@ -216,6 +216,54 @@ _INTERPRETASI_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+# Requests the information service may not answer whatever the wording
+# (PER-25/PJ/2016, Article 4; matrix-category.md section 3): policy that is not
+# yet regulated, asked as a rumour or a plan, and another taxpayer's data
+# (Article 34 KUP). A match raises interpretasi at RULE_CONFIDENCE, above any
+# served threshold, instead of being one more piece of evidence: the written
+# examples hold only a handful of each, so the model scores them near zero.
+# Measured on the training examples and dev (majority labels): each pattern
+# fired only on flagged requests: 12 of 12, 6 rumours or plans and 6 requests
+# for another party's data ("npwp saya masih ikut mantan suami", the caller's
+# own record, is left out by the "saya" after the data word).
+RULE_CONFIDENCE = 0.9
+_FUTURE_CHANGE = (
+    r"(naik(?! banding)|dinaikkan|dinaikan|diturunkan|dihapus|dihapuskan|diberlakukan|ada lagi)"
+)
+_OTHER_PARTY = (
+    r"(mantan suami|mantan istri|tetangga|saingan|kompetitor|pesaing|toko sebelah|"
+    r"pt sebelah|wp lain|wajib pajak lain|perusahaan lain|pt lain)"
+)
+_PARTY_DATA = (
+    r"data|spt|omzet|omset|npwp|tunggakan|penghasilan|gaji|alamat|nomor hp|no hp|utang pajak"
+)
+_INTERPRETASI_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r)
+    for p, r in (
+        (
+            r"\b(katanya|kabarnya|isunya|isu|rumor|rumornya|dengar|denger|viral|gosip|"
+            r"wacana|rencana\w*)\b.*\b" + _FUTURE_CHANGE + r"\b",
+            "kebijakan yang masih kabar atau rencana (PER-25/PJ/2016 Pasal 4)",
+        ),
+        (
+            r"\b(pajak|pph|ppn|pkb|bbnkb|ptkp|tarif|denda|opsen|pemutihan|sanksi|progresif)\w*"
+            r"\b.*\b(mau|akan|bakal) " + _FUTURE_CHANGE + r"\b",
+            "kebijakan yang masih kabar atau rencana (PER-25/PJ/2016 Pasal 4)",
+        ),
+        (
+            r"\b" + _FUTURE_CHANGE + r"\b.*\b(tahun depan|bulan depan)\b"
+            r"|\b(tahun depan|bulan depan)\b.*\b" + _FUTURE_CHANGE + r"\b",
+            "kebijakan yang masih kabar atau rencana (PER-25/PJ/2016 Pasal 4)",
+        ),
+        (
+            r"\b(" + _PARTY_DATA + r")\b(?! saya| kami).*\b" + _OTHER_PARTY + r"\b"
+            r"|\b" + _OTHER_PARTY + r"\b.*\b(" + _PARTY_DATA + r"|disidik|diperiksa)\b",
+            "data wajib pajak lain (rahasia, Pasal 34 KUP)",
+        ),
+    )
+)
+
+
 def validasi_cues(raw: str, prepared: str) -> list[Cue]:
     """Identity numbers in the raw text and ownership patterns in the prepared text."""
     cues: list[Cue] = []
@@ -236,6 +284,14 @@ def interpretasi_cues(prepared: str) -> list[Cue]:
     for pattern, reason in _INTERPRETASI_PATTERNS:
         if pattern.search(prepared):
             return [Cue("interpretasi", reason, 0.7)]
+    return []
+
+
+def interpretasi_rules(prepared: str) -> list[Cue]:
+    """The SOP's own never-answer cases: a match raises the flag outright."""
+    for pattern, reason in _INTERPRETASI_RULES:
+        if pattern.search(prepared):
+            return [Cue("interpretasi", reason, RULE_CONFIDENCE)]
     return []
 
 

@@ -284,3 +284,33 @@ def test_interpretasi_follows_the_stacker_when_calibration_has_one(tiny_engine):
         tiny_engine.interpretasi_inputs(asked, desk="kpp")
     with pytest.raises(QueryError):
         tiny_engine.interpretasi_inputs("  ")
+
+
+def test_an_sop_rule_raises_interpretasi_whatever_the_stacker_says(tiny_engine):
+    import copy
+    import dataclasses
+
+    from suggest.flags import RULE_CONFIDENCE
+
+    never = {
+        "intercept": -8.0,
+        "logit": 0.0,
+        "top_score": 0.0,
+        "novelty": 0.0,
+        "novelty_gap": 0.0,
+        "cue": 0.0,
+    }
+    state = copy.copy(tiny_engine.state)
+    state.params = dataclasses.replace(
+        state.params, interpretasi_stack=never, interpretasi_threshold=0.5
+    )
+    engine = Engine(tiny_engine.root, tiny_engine.encoder, state, default_desk="all")
+    flag = next(
+        f
+        for f in engine.suggest("katanya tarif ppn mau naik lagi").flags
+        if f.code == "interpretasi"
+    )
+    assert flag.confidence == pytest.approx(RULE_CONFIDENCE)
+    assert "PER-25/PJ/2016" in flag.reason
+    # the same stacker keeps a normative question on the same topic unflagged
+    assert "interpretasi" not in engine.suggest("tarif ppn sekarang berapa").flag_codes

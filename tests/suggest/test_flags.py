@@ -1,7 +1,15 @@
 import pytest
 
 from indexer.text import TextPipeline
-from suggest.flags import combine, find_plate, find_tax_id, interpretasi_cues, validasi_cues
+from suggest.flags import (
+    RULE_CONFIDENCE,
+    combine,
+    find_plate,
+    find_tax_id,
+    interpretasi_cues,
+    interpretasi_rules,
+    validasi_cues,
+)
 
 
 @pytest.mark.parametrize(
@@ -106,3 +114,36 @@ def test_validasi_own_file_patterns(prepared, reason):
 )
 def test_validasi_patterns_leave_rules_and_procedures_alone(prepared):
     assert validasi_cues(prepared, _prepared(prepared)) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("kabarnya ptkp mau dinaikin, brp nanti", "kabar atau rencana"),
+        ("isu pajak sembako jadi diberlakukan ga", "kabar atau rencana"),
+        ("tarif pkb motor bakal naik ga", "kabar atau rencana"),
+        ("pemutihan ada lg ga thn depan", "kabar atau rencana"),
+        ("berapa omzet yg dilapor toko sebelah di spt", "Pasal 34 KUP"),
+        ("minta data npwp mantan suami buat sidang", "Pasal 34 KUP"),
+        ("pt saingan sy udh disidik pajak belum", "Pasal 34 KUP"),
+    ],
+)
+def test_interpretasi_rules_catch_the_sops_never_answer_cases(typed, reason):
+    rules = interpretasi_rules(_prepared(typed))
+    assert rules and reason in rules[0].reason
+    assert rules[0].strength == RULE_CONFIDENCE
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "tarif ppn 12 persen naik dari 11 sejak kapan",  # a rule in force
+        "cara hapus npwp almarhum",
+        "mau naik banding atas putusan keberatan",
+        "udh cerai resmi, npwp sy msh ikut mantan suami, misahinnya gmn",  # own record
+        "beli motor second msh nama org lain, pajaknya gmn",
+        "syarat pemutihan pkb yg sekarang apa",
+    ],
+)
+def test_interpretasi_rules_leave_normative_and_own_record_questions_alone(typed):
+    assert interpretasi_rules(_prepared(typed)) == []

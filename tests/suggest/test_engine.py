@@ -248,10 +248,23 @@ def test_question_type_evidence_is_the_articles_share_of_what_the_query_asks(
     assert shares["djp-spt-batas-waktu"] > shares["djp-spt-denda-telat"]
 
 
-def test_interpretasi_follows_the_stacker_when_calibration_has_one(tiny_engine):
+def _with_stack(engine: Engine, intercept: float, **weights: float) -> Engine:
+    """An engine on the same index whose interpretasi stacker is ``intercept``
+    plus ``weights`` (every other evidence weight 0), threshold 0.5."""
     import copy
     import dataclasses
 
+    from suggest.scoring import INTERPRETASI_EVIDENCE
+
+    stack = {"intercept": intercept, **{k: weights.get(k, 0.0) for k in INTERPRETASI_EVIDENCE}}
+    state = copy.copy(engine.state)
+    state.params = dataclasses.replace(
+        state.params, interpretasi_stack=stack, interpretasi_threshold=0.5
+    )
+    return Engine(engine.root, engine.encoder, state, default_desk="all")
+
+
+def test_interpretasi_follows_the_stacker_when_calibration_has_one(tiny_engine):
     from suggest.scoring import stacked_probability
 
     asked = "apakah tunjangan pulsa karyawan termasuk objek pph 21"
@@ -261,19 +274,8 @@ def test_interpretasi_follows_the_stacker_when_calibration_has_one(tiny_engine):
     plain = tiny_engine.suggest(asked)
     assert evidence[1] == pytest.approx(plain.suggestions[0].score)  # top score as served
 
-    cue_only = {
-        "intercept": -4.0,
-        "logit": 0.0,
-        "top_score": 0.0,
-        "novelty": 0.0,
-        "novelty_gap": 0.0,
-        "cue": 8.0,
-    }
-    state = copy.copy(tiny_engine.state)
-    state.params = dataclasses.replace(
-        state.params, interpretasi_stack=cue_only, interpretasi_threshold=0.5
-    )
-    stacked = Engine(tiny_engine.root, tiny_engine.encoder, state, default_desk="all")
+    stacked = _with_stack(tiny_engine, -4.0, cue=8.0)
+    cue_only = stacked.state.params.interpretasi_stack
     flag = next(f for f in stacked.suggest(asked).flags if f.code == "interpretasi")
     assert flag.confidence == pytest.approx(stacked_probability(evidence, cue_only), abs=1e-6)
     assert flag.confidence == pytest.approx(1 / (1 + np.exp(-4.0)), abs=1e-6)
@@ -287,24 +289,9 @@ def test_interpretasi_follows_the_stacker_when_calibration_has_one(tiny_engine):
 
 
 def test_an_sop_rule_raises_interpretasi_whatever_the_stacker_says(tiny_engine):
-    import copy
-    import dataclasses
-
     from suggest.flags import RULE_CONFIDENCE
 
-    never = {
-        "intercept": -8.0,
-        "logit": 0.0,
-        "top_score": 0.0,
-        "novelty": 0.0,
-        "novelty_gap": 0.0,
-        "cue": 0.0,
-    }
-    state = copy.copy(tiny_engine.state)
-    state.params = dataclasses.replace(
-        state.params, interpretasi_stack=never, interpretasi_threshold=0.5
-    )
-    engine = Engine(tiny_engine.root, tiny_engine.encoder, state, default_desk="all")
+    engine = _with_stack(tiny_engine, -8.0)  # sigmoid(-8) for every query
     flag = next(
         f
         for f in engine.suggest("katanya tarif ppn mau naik lagi").flags

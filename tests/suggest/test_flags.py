@@ -141,6 +141,7 @@ def test_interpretasi_rules_catch_the_sops_never_answer_cases(typed, reason):
         "cara hapus npwp almarhum",
         "mau naik banding atas putusan keberatan",
         "udh cerai resmi, npwp sy msh ikut mantan suami, misahinnya gmn",  # own record
+        "rujuk lg sm mantan suami, npwp sy yg dulu dipisah digabung lg?",  # own record, other order
         "beli motor second msh nama org lain, pajaknya gmn",
         "syarat pemutihan pkb yg sekarang apa",
     ],

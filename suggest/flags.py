@@ -117,6 +117,10 @@ def find_tax_id(text: str) -> str | None:
     return None
 
 
+# Strength of a wording cue (one piece of evidence, combined with the model),
+# against RULE_CONFIDENCE below for the SOP's never-answer rules.
+CUE_STRENGTH = 0.7
+
 # (pattern over the prepared text, reason). Prepared text is lower case with
 # abbreviations expanded ("udh bayar tp" -> "sudah bayar tapi").
 _VALIDASI_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -217,9 +221,9 @@ _INTERPRETASI_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 # fired only on flagged requests: 14 of 14, 6 rumours or plans and 8 requests
 # for another party's data ("npwp saya masih ikut mantan suami" and "rujuk sama
 # mantan suami, npwp saya ...", the caller's own record, are left out by the
-# "saya" after the data word). These replace
-# two stacker cues on the same two kinds: one never fired, the other fired on
-# three examples, two of which the rule catches and one the caller's own record.
+# "saya" after the data word). These replace two stacker cues on the same two
+# kinds: one never fired, the other fired on three examples, two of which the
+# rule catches and one the caller's own record.
 RULE_CONFIDENCE = 0.9
 _UNREGULATED = "kebijakan yang belum diatur, masih kabar atau rencana (PER-25/PJ/2016 Pasal 4)"
 _OTHER_PARTY_DATA = "data wajib pajak lain (rahasia, Pasal 34 KUP)"
@@ -275,25 +279,29 @@ def validasi_cues(raw: str, prepared: str) -> list[Cue]:
     tax_id = find_tax_id(raw)
     if tax_id:
         cues.append(Cue("validasi", f"{tax_id} disebut: cek data wajib pajak", 0.9))
-    for pattern, reason in _VALIDASI_PATTERNS:
-        if pattern.search(prepared):
-            cues.append(Cue("validasi", reason, 0.7))
-            break
-    return cues
+    return cues + _first_match(prepared, _VALIDASI_PATTERNS, "validasi", CUE_STRENGTH)
 
 
 def interpretasi_cues(prepared: str) -> list[Cue]:
-    for pattern, reason in _INTERPRETASI_PATTERNS:
-        if pattern.search(prepared):
-            return [Cue("interpretasi", reason, 0.7)]
-    return []
+    """Wording that suggests a particular situation: evidence for the model."""
+    return _first_match(prepared, _INTERPRETASI_PATTERNS, "interpretasi", CUE_STRENGTH)
 
 
 def interpretasi_rules(prepared: str) -> list[Cue]:
     """The SOP's own never-answer cases: a match raises the flag outright."""
-    for pattern, reason in _INTERPRETASI_RULES:
+    return _first_match(prepared, _INTERPRETASI_RULES, "interpretasi", RULE_CONFIDENCE)
+
+
+def _first_match(
+    prepared: str,
+    patterns: tuple[tuple[re.Pattern[str], str], ...],
+    flag: str,
+    strength: float,
+) -> list[Cue]:
+    """The cue of the first pattern that matches (one reason per list), or none."""
+    for pattern, reason in patterns:
         if pattern.search(prepared):
-            return [Cue("interpretasi", reason, RULE_CONFIDENCE)]
+            return [Cue(flag, reason, strength)]
     return []
 
 

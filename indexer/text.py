@@ -63,6 +63,14 @@ _NASAL_PREFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("n", ("t",)),
 )
 
+# The closing syllable's "e" that Jakarta speech says for "a" ("simpen",
+# "bales", "dateng"): the last vowel of the word, followed by consonants only.
+_CLOSING_E = re.compile(r"e([^aiueo]+)$")
+# The affixes a sound-changed root is looked for between ("di-itung-annya").
+_SOUND_PREFIXES = ("", "di", "ke", "ter", "ber", "se")
+_SOUND_SUFFIXES = ("", "nya", "an", "annya")
+_VOWELS = frozenset("aiueo")
+
 
 _QUESTION_TYPES = tuple(
     (name, re.compile(r"\b(?:" + "|".join(map(re.escape, phrases)) + r")(?:nya)?\b"))
@@ -226,11 +234,14 @@ class TextPipeline:
 
         Speech drops the "me-" of the nasal prefix and says "-in" for "-kan":
         "nunggak" -> "tunggak", "nyicil" -> "cicil", "ngirim" -> "kirim",
-        "ngajuin" -> "ajukan", "diwakilin" -> "diwakilkan". A rewrite is only
-        taken when it lands on a root of Sastrawi's dictionary (or a word
-        whose stem is one), and only for tokens that are not words already,
-        so "nomor", "nanti", "mesin" and "login" pass untouched; the result is
-        never rewritten again (the step is idempotent).
+        "ngajuin" -> "ajukan", "diwakilin" -> "diwakilkan". It also says "e"
+        for the "a" of a closing syllable ("disimpen" -> "disimpan", "tetep"
+        -> "tetap") and drops a root's initial "h" ("diitung" -> "dihitung").
+        A rewrite is only taken when it lands on a root of Sastrawi's
+        dictionary (or a word whose stem is one), and only for tokens that are
+        not words already, so "nomor", "nanti", "mesin", "login" and
+        "diantar" (not "dihantar") pass untouched; the result is never
+        rewritten again (the step is idempotent).
         """
         if (
             len(token) < 5
@@ -243,10 +254,10 @@ class TextPipeline:
         cached = self._colloquial_cache.get(token)
         if cached is not None:
             return cached
-        fixed = self._nasal_root(token) or self._in_suffix(token) or token
+        fixed = self._nasal_root(token) or self._in_suffix(token) or self._sound_change(token)
         if len(self._colloquial_cache) < 100_000:
-            self._colloquial_cache[token] = fixed
-        return fixed
+            self._colloquial_cache[token] = fixed or token
+        return fixed or token
 
     def _in_suffix(self, token: str) -> str | None:
         if not token.endswith("in") or len(token) < 5:
@@ -254,6 +265,31 @@ class TextPipeline:
         candidate = token[:-2] + "kan"
         stem = self.stem(candidate)
         return candidate if stem in self._dictionary else None
+
+    def _sound_change(self, token: str) -> str | None:
+        """Undoes "e" for a closing "a", or a dropped initial "h", in the root
+        between a common prefix and suffix ("dianggep" -> "dianggap",
+        "itungannya" -> "hitungannya"). Taken only when the changed root is a
+        dictionary root and the token's own stem is none (a derived word
+        stays as it is). Loan words of the same shape ("internet" is not
+        "internat") are listed in ``INFORMAL_WORDS``."""
+        if self.stem(token) in self._dictionary:
+            return None
+        for prefix in _SOUND_PREFIXES:
+            if not token.startswith(prefix):
+                continue
+            for suffix in _SOUND_SUFFIXES:
+                root = token[len(prefix) : len(token) - len(suffix)]
+                if len(root) < 4 or not token.endswith(suffix):
+                    continue
+                closing = _CLOSING_E.search(root)
+                changed = [root[: closing.start()] + "a" + closing.group(1)] if closing else []
+                if root[0] in _VOWELS:
+                    changed.append("h" + root)
+                for new_root in changed:
+                    if new_root in self._dictionary:
+                        return prefix + new_root + suffix
+        return None
 
     def _nasal_root(self, token: str) -> str | None:
         for prefix, replacements in _NASAL_PREFIXES:

@@ -160,6 +160,14 @@ def test_real_words_are_not_corrected_into_kb_words():
         ("laporin", "laporkan"),
         ("kehapus", "terhapus"),  # table: accidental passive ke- is ter-
         ("dr", "dari"),
+        ("hrg", "harga"),  # table: chat abbreviations
+        ("disimpen", "disimpan"),  # "e" for the closing syllable's "a"
+        ("tetep", "tetap"),
+        ("dianggep", "dianggap"),  # ... inside a prefix
+        ("dapetnya", "dapatnya"),  # ... and a suffix
+        ("itung", "hitung"),  # a dropped initial "h"
+        ("diitung", "dihitung"),
+        ("itungannya", "hitungannya"),
     ],
 )
 def test_colloquial_forms_become_standard(spoken, standard):
@@ -169,8 +177,28 @@ def test_colloquial_forms_become_standard(spoken, standard):
 @pytest.mark.parametrize(
     "word",
     # real words that look colloquial: dictionary roots, loan words, protected
-    # terms, and tokens whose rewrite lands on no root
-    ["nomor", "nanti", "nilai", "nama", "mesin", "login", "margin", "nonaktif", "ntpn", "nitku"],
+    # terms, and tokens whose rewrite lands on no root; "diantar" is a word of
+    # its own root although "dihantar" is one too; loan words that look like
+    # a closing "e" for "a" ("internet" is not "internat")
+    [
+        "nomor",
+        "nanti",
+        "nilai",
+        "nama",
+        "mesin",
+        "login",
+        "margin",
+        "nonaktif",
+        "ntpn",
+        "nitku",
+        "diantar",
+        "diawasi",
+        "internet",
+        "token",
+        "member",
+        "persen",
+        "dokumen",
+    ],
 )
 def test_real_words_are_not_rewritten_as_colloquial(word):
     assert TextPipeline().expand([word]) == [word]

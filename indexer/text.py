@@ -69,7 +69,6 @@ _CLOSING_E = re.compile(r"e([^aiueo]+)$")
 # The affixes a sound-changed root is looked for between ("di-itung-annya").
 _SOUND_PREFIXES = ("", "di", "ke", "ter", "ber", "se")
 _SOUND_SUFFIXES = ("", "nya", "an", "annya")
-_VOWELS = frozenset("aiueo")
 
 
 _QUESTION_TYPES = tuple(
@@ -254,10 +253,12 @@ class TextPipeline:
         cached = self._colloquial_cache.get(token)
         if cached is not None:
             return cached
-        fixed = self._nasal_root(token) or self._in_suffix(token) or self._sound_change(token)
+        fixed = (
+            self._nasal_root(token) or self._in_suffix(token) or self._sound_change(token) or token
+        )
         if len(self._colloquial_cache) < 100_000:
-            self._colloquial_cache[token] = fixed or token
-        return fixed or token
+            self._colloquial_cache[token] = fixed
+        return fixed
 
     def _in_suffix(self, token: str) -> str | None:
         if not token.endswith("in") or len(token) < 5:
@@ -284,7 +285,7 @@ class TextPipeline:
                     continue
                 closing = _CLOSING_E.search(root)
                 changed = [root[: closing.start()] + "a" + closing.group(1)] if closing else []
-                if root[0] in _VOWELS:
+                if root[0] in "aiueo":
                     changed.append("h" + root)
                 for new_root in changed:
                     if new_root in self._dictionary:

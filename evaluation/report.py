@@ -106,6 +106,41 @@ def worst_misses(results: dict, config: str, *, n: int = 20) -> list[dict]:
     return misses[:n]
 
 
+def tag_rows(results: dict, config: str) -> list[list[str]]:
+    """Hit@1, hit@3 (answerable queries) and category accuracy (all) of ``config``
+    per gold tag (``typo``, ``complaint``, ``batch2``, ...), then for the untagged
+    queries: a slice of the gold set that lags shows here, not only in the mean.
+    """
+    groups: dict[str, list[tuple[dict, dict]]] = {}
+    gold = {g["qid"]: g for g in results["gold"]}
+    for o in results["outcomes"][config]:
+        g = gold[o["qid"]]
+        for tag in g.get("tags") or ["(none)"]:
+            groups.setdefault(tag, []).append((g, o))
+    rows = []
+    for tag in sorted(groups, key=lambda t: (t == "(none)", t)):
+        pairs = groups[tag]
+        answerable = [(g, o) for g, o in pairs if g["article_ids"]]
+
+        def share(hits: int, n: int) -> str:
+            return _pct(hits / n) if n else "–"
+
+        hit1 = sum(bool(o["ranked"]) and o["ranked"][0] in g["article_ids"] for g, o in answerable)
+        hit3 = sum(any(a in g["article_ids"] for a in o["ranked"][:3]) for g, o in answerable)
+        cat = sum(o["category"] == g["category"] for g, o in pairs)
+        rows.append(
+            [
+                f"`{tag}`" if tag != "(none)" else tag,
+                str(len(pairs)),
+                str(len(answerable)),
+                share(hit1, len(answerable)),
+                share(hit3, len(answerable)),
+                share(cat, len(pairs)) if any(o["category"] for _, o in pairs) else "–",
+            ]
+        )
+    return rows
+
+
 # -- plots -----------------------------------------------------------------------------------
 def plot_recall_curves(results: dict, path: Path) -> str:
     fig = Figure(figsize=(7, 4.5))
@@ -386,6 +421,11 @@ def _results_section(results: dict, out_dir: Path, worst_n: int) -> list[str]:
             "",
         ]
         lines += _table(["configuration", "interpretasi", "validasi"], rank_rows)
+
+    slices = tag_rows(results, main)
+    if slices:
+        lines += ["", f"### `{main}` by gold tag", ""]
+        lines += _table(["tag", "queries", "answerable", "hit@1", "hit@3", "category acc"], slices)
 
     plots = [
         ("Recall@k", plot_recall_curves(results, out_dir / "recall_at_k.png")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evaluation.report import comparison_rows, worst_misses, write_report
+from evaluation.report import comparison_rows, tag_rows, worst_misses, write_report
 
 
 def _outcome(qid, ranked, scores, category="DJP-SPT"):
@@ -89,3 +89,17 @@ def test_comparison_rows_format_percentages():
 def test_report_needs_something(tmp_path):
     with pytest.raises(ValueError, match="nothing to report"):
         write_report(None, None, tmp_path)
+
+
+def test_tag_rows_slice_by_gold_tag(results):
+    tags = {"q1": ["typo"], "q2": ["typo", "batch2"], "q4": ["batch2"]}
+    for g in results["gold"]:
+        g["tags"] = tags.get(g["qid"], [])
+    rows = tag_rows(results, "hybrid")
+    # batch2: q2 (acceptable at rank 2, category right) and q4 (unanswerable,
+    # category wrong); typo: q1 (hit) and q2; untagged: q3 (not found) and q5.
+    assert rows == [
+        ["`batch2`", "2", "1", "0.0", "100.0", "50.0"],
+        ["`typo`", "2", "2", "50.0", "100.0", "100.0"],
+        ["(none)", "2", "1", "0.0", "0.0", "50.0"],
+    ]

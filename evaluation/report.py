@@ -16,6 +16,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from evaluation.metrics import accuracy, retrieval_metrics
+
 REPORT_FILE = "report.md"
 ENGINE_ORDER = ("hybrid", "dense", "no_typo", "no_abbrev", "no_qvec")
 
@@ -120,22 +122,17 @@ def tag_rows(results: dict, config: str) -> list[list[str]]:
     rows = []
     for tag in sorted(groups, key=lambda t: (t == "(none)", t)):
         pairs = groups[tag]
-        answerable = [(g, o) for g, o in pairs if g["article_ids"]]
-
-        def share(hits: int, n: int) -> str:
-            return _pct(hits / n) if n else "–"
-
-        hit1 = sum(bool(o["ranked"]) and o["ranked"][0] in g["article_ids"] for g, o in answerable)
-        hit3 = sum(any(a in g["article_ids"] for a in o["ranked"][:3]) for g, o in answerable)
-        cat = sum(o["category"] == g["category"] for g, o in pairs)
+        r = retrieval_metrics([(o["ranked"], g["article_ids"]) for g, o in pairs], ks=(1, 3))
+        classified = any(o["category"] for _, o in pairs)
+        cat = accuracy([g["category"] for g, _ in pairs], [o["category"] for _, o in pairs])
         rows.append(
             [
                 f"`{tag}`" if tag != "(none)" else tag,
                 str(len(pairs)),
-                str(len(answerable)),
-                share(hit1, len(answerable)),
-                share(hit3, len(answerable)),
-                share(cat, len(pairs)) if any(o["category"] for _, o in pairs) else "–",
+                str(r.n),
+                _pct(r.hit_at[1]) if r.n else "–",
+                _pct(r.hit_at[3]) if r.n else "–",
+                _pct(cat) if classified else "–",
             ]
         )
     return rows

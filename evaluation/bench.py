@@ -385,6 +385,7 @@ def bench_shipped(
             encoder=encoder,
             cache_path=cache,
             examples=examples,
+            warm_start=True,  # as a publish builds (indexer.publish)
         )
 
     t0 = time.perf_counter()

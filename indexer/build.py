@@ -29,6 +29,7 @@ from indexer.artifacts import (
     QUESTION_TYPES_FILE,
     IndexLocation,
     commit_build,
+    read_pointer,
     staging_dir,
     write_json,
 )
@@ -38,6 +39,7 @@ from indexer.classify import (
     OutOfFold,
     PrototypeMargin,
     RequestClassifiers,
+    aligned_start,
     fit_model,
     out_of_fold_yes,
 )
@@ -188,10 +190,16 @@ def train_classifiers(
     example_vectors: np.ndarray,
     pipe: TextPipeline,
     config: ClassifierConfig,
+    *,
+    previous: RequestClassifiers | None = None,
 ) -> RequestClassifiers:
     """Category learns from article titles/questions and examples; jenis from
     the hand-written examples; the two flags from both (article questions count
-    as normative requests that need no records)."""
+    as normative requests that need no records).
+
+    ``previous`` (the serving index's classifiers) warm-starts each model
+    (:func:`indexer.classify.aligned_start`): the same optimum, to the
+    solver's tolerance, in fewer steps when an edit changed a few rows."""
     art_idx = [i for i, u in enumerate(units) if u.kind in ("title", "question")]
     art_texts = [" ".join(pipe.words(units[i].text)) for i in art_idx]
     ex_texts = [" ".join(pipe.words(e.text)) for e in examples]
@@ -219,7 +227,23 @@ def train_classifiers(
         x_all[rows],
         ["no"] * len(keep) + ["yes" if "validasi" in e.flags else "no" for e in examples],
     )
-    models = {name: fit_model(x, y, config) for name, (x, y) in labels.items()}
+    vocabulary = featurizer.vectorizer.vocabulary_
+    old_vocabulary = previous.featurizer.vectorizer.vocabulary_ if previous is not None else {}
+    models = {
+        name: fit_model(
+            x,
+            y,
+            config,
+            init=aligned_start(
+                previous.models.get(name) if previous is not None else None,
+                old_vocabulary,
+                vocabulary,
+                x_all.dense.shape[1],
+                y,
+            ),
+        )
+        for name, (x, y) in labels.items()
+    }
     counts = {name: _count(y) for name, (_, y) in labels.items()}
     # interpretasi neighbours: the written requests against the normative
     # examples and the KB's own titles and questions
@@ -289,6 +313,18 @@ def classifier_inputs_key(
     return h.hexdigest()[:24]
 
 
+def serving_classifiers(index_root: Path | str) -> RequestClassifiers | None:
+    """The classifiers of the index now serving under ``index_root``, for a
+    warm start; None when there is none or it cannot be read (a warm start
+    only saves time, so any problem means training from zero)."""
+    try:
+        loc = read_pointer(index_root)
+        previous = joblib.load(loc.path / "classifiers.joblib")
+    except Exception:  # missing, partial or written by older code: start cold
+        return None
+    return previous if isinstance(previous, RequestClassifiers) else None
+
+
 def _atomic_dump(obj: object, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -328,6 +364,7 @@ def build_index(
     examples: Sequence[TrainingExample],
     config: BuildConfig | None = None,
     calibration: dict | None = None,
+    warm_start: bool = False,
 ) -> BuildResult:
     """Build and atomically publish the index of one KB version.
 
@@ -340,6 +377,11 @@ def build_index(
         examples: classifier training examples.
         config: build options; defaults if omitted.
         calibration: fusion and calibration parameters to serve with.
+        warm_start: when the classifiers must be retrained, start each model
+            from the serving index's (a publish after a question edit then
+            waits about 1 s less). The optimum is the same to the solver's
+            tolerance, not bit for bit, so builds that calibration and
+            evaluation compare (the evaluation index) leave it off.
 
     Raises:
         ValueError: no articles, or duplicate article ids.
@@ -383,12 +425,22 @@ def build_index(
     t = time.perf_counter()
     clf_key = classifier_inputs_key(articles, examples, example_vectors, vectors, units, config)
     clf_cache = Path(cache_path).parent / f"classifiers-{clf_key}.joblib"
+    warm_started = False
     if clf_cache.is_file():
         classifiers = joblib.load(clf_cache)
         classifier_cache_hit = True
     else:
+        previous = serving_classifiers(index_root) if warm_start else None
+        warm_started = previous is not None
         classifiers = train_classifiers(
-            articles, units, vectors, examples, example_vectors, pipe, config.classifier
+            articles,
+            units,
+            vectors,
+            examples,
+            example_vectors,
+            pipe,
+            config.classifier,
+            previous=previous,
         )
         _atomic_dump(classifiers, clf_cache)
         classifier_cache_hit = False
@@ -428,6 +480,7 @@ def build_index(
         },
         "embedding_cache": cache_stats,
         "classifier_cache_hit": classifier_cache_hit,
+        "classifier_warm_start": warm_started,
         "timings": {k: round(v, 3) for k, v in timings.items()},
         "machine": {"python": platform.python_version(), "platform": platform.platform()},
     }

@@ -89,10 +89,56 @@ class Featurizer:
 
 
 def fit_model(
-    features: BlockFeatures, labels: Sequence[str], config: ClassifierConfig
+    features: BlockFeatures,
+    labels: Sequence[str],
+    config: ClassifierConfig,
+    *,
+    init: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> LogisticModel:
-    """One balanced logistic regression; refuses single-class training data."""
-    return fit_logistic(features, labels, C=config.C, tol=config.tol, max_iter=config.max_iter)
+    """One balanced logistic regression; refuses single-class training data.
+    ``init`` is a warm start (:func:`aligned_start`)."""
+    return fit_logistic(
+        features, labels, C=config.C, tol=config.tol, max_iter=config.max_iter, init=init
+    )
+
+
+def aligned_start(
+    previous: LogisticModel | None,
+    previous_vocabulary: dict[str, int],
+    vocabulary: dict[str, int],
+    dense_width: int,
+    labels: Sequence[str],
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """A previous build's model as a warm start for a model over new features.
+
+    The embedding block's weights carry over as they are; each char n-gram's
+    weight goes to the same n-gram's new column (n-grams new to this build
+    start at 0). None when there is no previous model, its classes differ or
+    its embedding block has another width (another encoder).
+
+    >>> prev = LogisticModel(np.array(["no", "yes"]), np.array([[1.0], [2.0], [3.0]]),
+    ...                      np.array([0.5]), 4)
+    >>> w, b = aligned_start(prev, {"ab": 0, "bc": 1}, {"bc": 0, "cd": 1, "ab": 2}, 1,
+    ...                      ["yes", "no"])
+    >>> w.ravel().tolist(), b.tolist()
+    ([1.0, 3.0, 0.0, 2.0], [0.5])
+    """
+    classes = np.unique(np.asarray(labels, dtype=object).astype(str))
+    if previous is None or list(previous.classes_) != list(classes):
+        return None
+    old_dense = previous.coef.shape[0] - len(previous_vocabulary)
+    if old_dense != dense_width:
+        return None
+    coef = np.zeros((dense_width + len(vocabulary), previous.coef.shape[1]))
+    coef[:dense_width] = previous.coef[:dense_width]
+    new_cols, old_cols = [], []
+    for gram, col in vocabulary.items():
+        old = previous_vocabulary.get(gram)
+        if old is not None:
+            new_cols.append(dense_width + col)
+            old_cols.append(old_dense + old)
+    coef[new_cols] = previous.coef[old_cols]
+    return coef, np.asarray(previous.intercept, dtype=np.float64).copy()
 
 
 @dataclass

@@ -202,11 +202,19 @@ def fit_logistic(
     tol: float = 1e-4,
     max_iter: int = 100,
     max_cg: int = 200,
+    init: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> LogisticModel:
     """Fits the balanced L2 logistic regression of the module docstring.
 
+    Args:
+        init: a starting ``(coef, intercept)`` shaped as the fitted model's
+            (e.g. the previous build's model, its rows aligned to these
+            features). The loss is strictly convex, so the fit reaches the
+            same optimum, to ``tol``, as from zero, in fewer Newton steps.
+
     Raises:
-        ValueError: fewer than two classes, or labels and rows disagree.
+        ValueError: fewer than two classes, labels and rows disagree, or an
+            ``init`` of the wrong shape.
     """
     classes, y = np.unique(np.asarray(labels, dtype=object).astype(str), return_inverse=True)
     if len(classes) < 2:
@@ -215,6 +223,14 @@ def fit_logistic(
         raise ValueError(f"{len(y)} labels for {len(x)} rows")
     obj = _Objective(x, y, len(classes), C)
     theta = np.zeros(obj.size())
+    if init is not None:
+        w0, b0 = (np.asarray(a, dtype=np.float64) for a in init)
+        if w0.shape != (obj.n_features, obj.k) or b0.shape != (obj.k,):
+            raise ValueError(
+                f"init shapes {w0.shape} and {b0.shape}; the model needs "
+                f"({obj.n_features}, {obj.k}) and ({obj.k},)"
+            )
+        theta = np.concatenate([w0.ravel(), b0])
     loss = obj.loss(theta)
     n_iter = 0
     while n_iter < max_iter:

@@ -74,4 +74,5 @@ def build_published(
         cache_path=settings.cache_dir / "embeddings.sqlite",
         examples=load_training_examples(),
         calibration=calibration,
+        warm_start=True,
     )

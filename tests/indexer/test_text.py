@@ -143,6 +143,17 @@ def test_real_words_are_not_corrected_into_kb_words():
     }
 
 
+def test_words_of_other_things_are_not_corrected_into_near_kb_words():
+    # each is one edit from a KB word: SPPT is the PBB notice, not an SPT; a
+    # moge is a big motorbike, not a "mode"; Idul Fitri is not "idup"
+    pipe = TextPipeline(vocabulary={"spt": 9, "mode": 3, "idup": 1, "timur": 2})
+    q = pipe.prepare_query("sppt pbb blm dateng, moge pas idul fitri ke timor leste")
+    assert q.corrections == {}
+    assert {"sppt", "moge", "idul", "timor"} <= set(q.tokens)
+    # and chat forms that typo correction used to bend into a wrong KB word
+    assert pipe.prepare_query("prnh td drmana").dense_text == "pernah tadi dari mana"
+
+
 @pytest.mark.parametrize(
     ("spoken", "standard"),
     [

@@ -595,14 +595,30 @@ class Harness:
 
 
 # -- building the evaluation indexes ---------------------------------------------------
+def lexicon_tables() -> dict:
+    """The word lists of ``indexer.lexicon`` (abbreviations, protected terms,
+    stem overrides...), which shape the index's BM25 text, vocabulary and
+    training text as much as the KB does."""
+    from indexer import lexicon
+
+    return {
+        name: sorted(value) if isinstance(value, frozenset) else value
+        for name, value in vars(lexicon).items()
+        if name.isupper()
+    }
+
+
 def eval_version(articles, examples, build_config, encoder_name: str) -> str:
-    """A content hash of everything an evaluation index is built from."""
+    """A content hash of everything an evaluation index is built from: the
+    KB, the training examples, the build settings, the encoder and the word
+    lists (an edited lexicon must not be measured on a stale index)."""
     payload = json.dumps(
         {
             "articles": sorted((a.to_record() for a in articles), key=lambda r: r["id"]),
             "examples": [dataclasses.asdict(e) for e in examples],
             "build": build_config.to_dict(),
             "encoder": encoder_name,
+            "lexicon": lexicon_tables(),
         },
         ensure_ascii=False,
         sort_keys=True,

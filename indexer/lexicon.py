@@ -125,6 +125,8 @@ DOMAIN_ABBREVIATIONS: dict[str, str] = {
     "plat": "pelat",
     "plt": "pelat",
     "nopol": "nomor polisi",
+    "noka": "nomor rangka",
+    "nosin": "nomor mesin",
     "cekfis": "cek fisik",
     "cekfisik": "cek fisik",
     "pwd": "password",

@@ -69,6 +69,14 @@ _CLOSING_E = re.compile(r"e([^aiueo]+)$")
 # The affixes a sound-changed root is looked for between ("di-itung-annya").
 _SOUND_PREFIXES = ("", "di", "ke", "ter", "ber", "se")
 _SOUND_SUFFIXES = ("", "nya", "an", "annya", "kan")
+# Standard prefixes in front of a whole root (the allomorphs of me-/pe-/ber-
+# included): a token that is one of these plus a root ending in "-in" is a
+# word of that root ("di-jamin", "pe-main"), not a colloquial "-kan".
+_DERIVATION_PREFIXES = frozenset(
+    {"", "di", "ke", "ter", "se", "ber", "be", "per"}
+    | {"me", "mem", "men", "meng", "meny", "menge"}
+    | {"pe", "pem", "pen", "peng", "peny", "penge"}
+)
 
 
 _QUESTION_TYPES = tuple(
@@ -261,15 +269,29 @@ class TextPipeline:
         return fixed
 
     def _in_suffix(self, token: str) -> str | None:
-        if not token.endswith("in") or len(token) < 5:
+        if not token.endswith("in") or len(token) < 5 or self._root_ends_in_in(token):
             return None
         candidate = token[:-2] + "kan"
         if self.stem(candidate) in self._dictionary:
             return candidate
-        # both at once: "itungin" -> "hitungkan", "diitungin" -> "dihitungkan"
-        return self._sound_change(candidate)
+        # both at once: "itungin" -> "hitungkan", "diitungin" -> "dihitungkan";
+        # the "-kan" just written stays the suffix ("nyampein" is not
+        # "campak-an")
+        return self._sound_change(candidate, suffixes=("kan",))
 
-    def _sound_change(self, token: str) -> str | None:
+    def _root_ends_in_in(self, token: str) -> bool:
+        """Whether the "-in" is the end of a dictionary root under a standard
+        prefix ("dijamin", "menjamin", "dibikin", "pemain", "pendingin"),
+        not the colloquial "-kan"."""
+        stem = self.stem(token)
+        return (
+            stem.endswith("in")
+            and stem in self._dictionary
+            and token.endswith(stem)
+            and token[: len(token) - len(stem)] in _DERIVATION_PREFIXES
+        )
+
+    def _sound_change(self, token: str, suffixes: tuple[str, ...] = _SOUND_SUFFIXES) -> str | None:
         """Undoes "e" for a closing "a", or a dropped initial "h", in the root
         between a common prefix and suffix ("dianggep" -> "dianggap",
         "itungannya" -> "hitungannya"). Taken only when the changed root is a
@@ -281,7 +303,7 @@ class TextPipeline:
         for prefix in _SOUND_PREFIXES:
             if not token.startswith(prefix):
                 continue
-            for suffix in _SOUND_SUFFIXES:
+            for suffix in suffixes:
                 root = token[len(prefix) : len(token) - len(suffix)]
                 if len(root) < 4 or not token.endswith(suffix):
                     continue

@@ -181,10 +181,13 @@ def test_words_of_other_things_are_not_corrected_into_near_kb_words():
         ("itungannya", "hitungannya"),
         ("itungin", "hitungkan"),  # a dropped "h" and -in for -kan together
         ("diitungin", "dihitungkan"),
+        ("dipinjemin", "dipinjamkan"),  # ... and "e" for "a" with it
+        ("noka", "nomor rangka"),  # table: Samsat's chassis and engine numbers
+        ("nosin", "nomor mesin"),
     ],
 )
 def test_colloquial_forms_become_standard(spoken, standard):
-    assert TextPipeline().expand([spoken]) == [standard]
+    assert TextPipeline().expand([spoken]) == standard.split()
 
 
 @pytest.mark.parametrize(
@@ -211,10 +214,21 @@ def test_colloquial_forms_become_standard(spoken, standard):
         "member",
         "persen",
         "dokumen",
+        # a root that itself ends in "-in", under a standard prefix
+        "dijamin",
+        "menjamin",
+        "dibikin",
+        "pemain",
+        "pendingin",
     ],
 )
 def test_real_words_are_not_rewritten_as_colloquial(word):
     assert TextPipeline().expand([word]) == [word]
+
+
+def test_in_for_kan_keeps_the_kan_it_wrote():
+    # "nyampein" must not become "campak-an" by moving the suffix boundary
+    assert TextPipeline().expand(["nyampein"]) != ["campakan"]
 
 
 @settings(max_examples=200, deadline=None)
